@@ -1,0 +1,182 @@
+// The one configuration loader, shared by the policy process, the hooks, the CLI and the
+// development server. Settings come from a JSON file (--config or GRASP_PURGATORY_CONFIG),
+// then environment variables override them one by one. strfry starts the plugin with its
+// own environment and working directory, so both ways must work.
+
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { ConfigError } from "./errors.js";
+
+export interface ServiceAddress {
+  /** Lower-case host name, as announcements must list it. */
+  hostname: string;
+  /** An explicit port; undefined means the default port of whatever scheme a URL uses. */
+  port: number | undefined;
+}
+
+export interface Config {
+  service: ServiceAddress;
+  gitRoot: string;
+  dataDir: string;
+  purgatoryTtlSeconds: number;
+  /** Where the settings came from, for error messages and `doctor`. */
+  configFile: string | undefined;
+}
+
+export const configFileEnv = "GRASP_PURGATORY_CONFIG";
+
+interface SettingSpec {
+  key: keyof ConfigFile;
+  env: string;
+  example: string;
+}
+
+interface ConfigFile {
+  serviceHost?: unknown;
+  gitRoot?: unknown;
+  dataDir?: unknown;
+  purgatoryTtlSeconds?: unknown;
+}
+
+const settings = {
+  serviceHost: { key: "serviceHost", env: "GRASP_PURGATORY_SERVICE_HOST", example: "git.example.com or 127.0.0.1:7777" },
+  gitRoot: { key: "gitRoot", env: "GRASP_PURGATORY_GIT_ROOT", example: "/var/lib/grasp/git" },
+  dataDir: { key: "dataDir", env: "GRASP_PURGATORY_DATA_DIR", example: "/var/lib/grasp/data" },
+  purgatoryTtlSeconds: { key: "purgatoryTtlSeconds", env: "GRASP_PURGATORY_TTL_SECONDS", example: "1800" },
+} satisfies Record<keyof ConfigFile, SettingSpec>;
+
+export const defaultPurgatoryTtlSeconds = 30 * 60;
+
+export interface LoadConfigOptions {
+  configPath?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = options.configPath ?? nonEmpty(env[configFileEnv]);
+  const configFile = configPath === undefined ? undefined : resolve(cwd, configPath);
+  const fileValues = configFile === undefined ? {} : readConfigFile(configFile);
+  const fileDir = configFile === undefined ? cwd : dirname(configFile);
+
+  // A value from the environment is relative to the working directory, one from the file to the file.
+  const lookup = (spec: SettingSpec): { value: string; base: string } | undefined => {
+    const fromEnv = nonEmpty(env[spec.env]);
+    if (fromEnv !== undefined) return { value: fromEnv, base: cwd };
+    const fromFile = fileValues[spec.key];
+    if (fromFile === undefined || fromFile === null || fromFile === "") return undefined;
+    if (typeof fromFile !== "string" && typeof fromFile !== "number") {
+      throw new ConfigError(`setting ${spec.key} in ${configFile} must be a string or a number, e.g. ${spec.example}`);
+    }
+    return { value: String(fromFile), base: fileDir };
+  };
+  const required = (spec: SettingSpec) => {
+    const found = lookup(spec);
+    if (found === undefined) {
+      throw new ConfigError(
+        `setting ${spec.key} is missing: set "${spec.key}" in the config file (--config or ${configFileEnv}) or ${spec.env}, e.g. ${spec.example}`,
+      );
+    }
+    return found;
+  };
+
+  const serviceHost = required(settings.serviceHost).value;
+  const gitRoot = required(settings.gitRoot);
+  const dataDir = required(settings.dataDir);
+  const ttl = lookup(settings.purgatoryTtlSeconds);
+
+  return {
+    service: parseServiceHost(serviceHost),
+    gitRoot: absolutePath(gitRoot.value, gitRoot.base),
+    dataDir: absolutePath(dataDir.value, dataDir.base),
+    purgatoryTtlSeconds: ttl === undefined ? defaultPurgatoryTtlSeconds : parseTtl(ttl.value),
+    configFile,
+  };
+}
+
+export function databasePath(config: Pick<Config, "dataDir">): string {
+  return join(config.dataDir, "purgatory.sqlite");
+}
+
+export function daemonSocketPath(config: Pick<Config, "dataDir">): string {
+  return join(config.dataDir, "daemon.sock");
+}
+
+/** "host[:port]" as operators write it; a scheme or a path is a mistake worth naming. */
+export function parseServiceHost(value: string): ServiceAddress {
+  const bad = (why: string) =>
+    new ConfigError(`setting serviceHost "${value}" ${why}: give the public host[:port] only, e.g. ${settings.serviceHost.example}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw bad("has a scheme");
+  let url: URL;
+  try {
+    url = new URL(`http://${value}`);
+  } catch {
+    throw bad("is not a host name");
+  }
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw bad("has more than a host and port");
+  }
+  // URL drops a port equal to the scheme default (80 for http), so read it from the text.
+  const portText = /:(\d+)$/.exec(value)?.[1];
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (port < 1 || port > 65535)) throw bad("has a port outside 1-65535");
+  return { hostname: url.hostname.toLowerCase(), port };
+}
+
+export function formatServiceHost(service: ServiceAddress): string {
+  return service.port === undefined ? service.hostname : `${service.hostname}:${service.port}`;
+}
+
+function parseTtl(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new ConfigError(
+      `setting purgatoryTtlSeconds "${value}" must be a whole number of seconds above 0, e.g. ${settings.purgatoryTtlSeconds.example}`,
+    );
+  }
+  return seconds;
+}
+
+function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read the config file ${path} (${(error as NodeJS.ErrnoException).code ?? error}): fix --config or ${configFileEnv}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`the config file ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`the config file ${path} must hold a JSON object of settings`);
+  }
+  const known = new Set(Object.keys(settings));
+  const unknown = Object.keys(parsed).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(`the config file ${path} has unknown settings ${unknown.join(", ")}: known ones are ${[...known].join(", ")}`);
+  }
+  return parsed as ConfigFile;
+}
+
+function absolutePath(value: string, base: string): string {
+  return isAbsolute(value) ? value : resolve(base, value);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The settings as environment variables, for processes we start (the hooks) that cannot read our flags. */
+export function settingsEnvironment(config: Config): Record<string, string> {
+  return {
+    [settings.serviceHost.env]: formatServiceHost(config.service),
+    [settings.gitRoot.env]: config.gitRoot,
+    [settings.dataDir.env]: config.dataDir,
+    [settings.purgatoryTtlSeconds.env]: String(config.purgatoryTtlSeconds),
+  };
+}

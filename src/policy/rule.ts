@@ -1,0 +1,14 @@
+// A rule is built once from typed options and then only reads its arguments.
+
+import type { NostrEvent } from "nostr-tools";
+import type { Verdict } from "./verdict.js";
+import type { ServerView } from "./view.js";
+
+export interface RuleInput {
+  event: NostrEvent;
+  view: ServerView;
+  /** Unix seconds. */
+  now: number;
+}
+
+export type Rule = (input: RuleInput) => Verdict;

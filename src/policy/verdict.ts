@@ -1,0 +1,13 @@
+// The verdict is a value. `hold` is the purgatory answer: the client hears OK true, the
+// event is kept by us and not by strfry. src/plugin/protocol.ts maps it to strfry's actions.
+
+export type Verdict =
+  | { action: "accept"; msg: string }
+  | { action: "reject"; msg: string }
+  | { action: "hold"; msg: string };
+
+export const accept = (msg = ""): Verdict => ({ action: "accept", msg });
+export const reject = (msg: string): Verdict => ({ action: "reject", msg });
+export const hold = (msg: string): Verdict => ({ action: "hold", msg });
+
+export const purgatoryMessage = "purgatory: won't be served until git data arrives";

@@ -1,0 +1,24 @@
+// What the rules may know about the server: a read-only view, built by src/purgatory from
+// SQLite. Rules receive it as an argument and never open the database themselves.
+
+export interface KnownAnnouncement {
+  id: string;
+  owner: string;
+  identifier: string;
+  createdAt: number;
+  maintainers: readonly string[];
+  /** True when it lists this service, so the server hosts a repository for it. */
+  listsService: boolean;
+}
+
+export interface ServerView {
+  /** The newest accepted announcement of this owner for this `d`. */
+  announcement(owner: string, identifier: string): KnownAnnouncement | undefined;
+  /** Every accepted announcement with this `d`, whoever the owner. */
+  announcementsWithIdentifier(identifier: string): KnownAnnouncement[];
+  isAcceptedEvent(id: string): boolean;
+  /** A replaceable or addressable event is accepted at this `kind:pubkey:d`. */
+  isAcceptedCoordinate(coordinate: string): boolean;
+  /** Some accepted event references this id or coordinate (a forward reference). */
+  isReferencedByAccepted(target: string): boolean;
+}

@@ -1,0 +1,53 @@
+// Opens the store: one SQLite file in WAL mode, shared by the policy process, the hooks and
+// the CLI. Every write the policy makes commits before its answer goes to strfry.
+
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { GraspError, ExitCode } from "../errors.js";
+import { migrations } from "./migrations.js";
+
+export type Db = Database.Database;
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations (the policy process does; read-only tools report instead). */
+  migrate?: boolean;
+}
+
+export function openDatabase(path: string, options: OpenStoreOptions = {}): Db {
+  mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new GraspError(`cannot open the store ${path}: ${(error as Error).message}; check the dataDir setting`, ExitCode.unavailable);
+  }
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  // The hooks and the CLI write too; wait for a writer rather than failing.
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  if (options.migrate ?? true) migrate(db);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+export const currentSchemaVersion = migrations.length;
+
+export function migrate(db: Db): void {
+  // IMMEDIATE takes the write lock before reading the version, so two processes starting
+  // at once cannot both run migration N.
+  const applyNext = db.transaction((): boolean => {
+    const version = schemaVersion(db);
+    if (version >= migrations.length) return false;
+    db.exec(migrations[version]!);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (applyNext.immediate()) {
+    // one migration per transaction
+  }
+}

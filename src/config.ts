@@ -19,9 +19,18 @@ export interface Config {
   gitRoot: string;
   dataDir: string;
   purgatoryTtlSeconds: number;
+  /** How held events reach strfry when their data arrives. */
+  releaseSink: ReleaseSinkConfig;
+  sweepIntervalSeconds: number;
   /** Where the settings came from, for error messages and `doctor`. */
   configFile: string | undefined;
 }
+
+export type ReleaseSinkConfig =
+  /** Re-publish over the relay's websocket; the event passes through the policy again. */
+  | { kind: "websocket"; relayUrl: string }
+  /** Pipe JSON lines into a command such as `strfry import` (needed for NIP-70 protected events). */
+  | { kind: "import"; command: string };
 
 export const configFileEnv = "GRASP_PURGATORY_CONFIG";
 
@@ -36,6 +45,10 @@ interface ConfigFile {
   gitRoot?: unknown;
   dataDir?: unknown;
   purgatoryTtlSeconds?: unknown;
+  releaseSink?: unknown;
+  relayUrl?: unknown;
+  importCommand?: unknown;
+  sweepIntervalSeconds?: unknown;
 }
 
 const settings = {
@@ -43,6 +56,10 @@ const settings = {
   gitRoot: { key: "gitRoot", env: "GRASP_PURGATORY_GIT_ROOT", example: "/var/lib/grasp/git" },
   dataDir: { key: "dataDir", env: "GRASP_PURGATORY_DATA_DIR", example: "/var/lib/grasp/data" },
   purgatoryTtlSeconds: { key: "purgatoryTtlSeconds", env: "GRASP_PURGATORY_TTL_SECONDS", example: "1800" },
+  releaseSink: { key: "releaseSink", env: "GRASP_PURGATORY_RELEASE_SINK", example: "websocket or import" },
+  relayUrl: { key: "relayUrl", env: "GRASP_PURGATORY_RELAY_URL", example: "ws://127.0.0.1:7777" },
+  importCommand: { key: "importCommand", env: "GRASP_PURGATORY_IMPORT_COMMAND", example: "strfry --config /etc/strfry.conf import" },
+  sweepIntervalSeconds: { key: "sweepIntervalSeconds", env: "GRASP_PURGATORY_SWEEP_SECONDS", example: "60" },
 } satisfies Record<keyof ConfigFile, SettingSpec>;
 
 export const defaultPurgatoryTtlSeconds = 30 * 60;
@@ -86,12 +103,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const gitRoot = required(settings.gitRoot);
   const dataDir = required(settings.dataDir);
   const ttl = lookup(settings.purgatoryTtlSeconds);
+  const sweep = lookup(settings.sweepIntervalSeconds);
+  const service = parseServiceHost(serviceHost);
 
   return {
-    service: parseServiceHost(serviceHost),
+    service,
     gitRoot: absolutePath(gitRoot.value, gitRoot.base),
     dataDir: absolutePath(dataDir.value, dataDir.base),
-    purgatoryTtlSeconds: ttl === undefined ? defaultPurgatoryTtlSeconds : parseTtl(ttl.value),
+    purgatoryTtlSeconds: ttl === undefined ? defaultPurgatoryTtlSeconds : parseSeconds(settings.purgatoryTtlSeconds, ttl.value),
+    releaseSink: readReleaseSink(lookup, required, service),
+    sweepIntervalSeconds: sweep === undefined ? 60 : parseSeconds(settings.sweepIntervalSeconds, sweep.value),
     configFile,
   };
 }
@@ -109,34 +130,46 @@ export function parseServiceHost(value: string): ServiceAddress {
   const bad = (why: string) =>
     new ConfigError(`setting serviceHost "${value}" ${why}: give the public host[:port] only, e.g. ${settings.serviceHost.example}`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw bad("has a scheme");
-  let url: URL;
+  if (/[/?#@]/.test(value)) throw bad("has more than a host and port");
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(value);
+  if (match === null) throw bad("is not a host name with an optional :port");
+  if (/^\d+$/.test(match[1]!)) throw bad("is a number, not a host name");
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) throw bad("has a port outside 1-65535");
+  let hostname: string;
   try {
-    url = new URL(`http://${value}`);
+    hostname = new URL(`http://${match[1]}`).hostname;
   } catch {
     throw bad("is not a host name");
   }
-  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    throw bad("has more than a host and port");
-  }
-  // URL drops a port equal to the scheme default (80 for http), so read it from the text.
-  const portText = /:(\d+)$/.exec(value)?.[1];
-  const port = portText === undefined ? undefined : Number(portText);
-  if (port !== undefined && (port < 1 || port > 65535)) throw bad("has a port outside 1-65535");
-  return { hostname: url.hostname.toLowerCase(), port };
+  return { hostname: hostname.toLowerCase(), port };
 }
 
 export function formatServiceHost(service: ServiceAddress): string {
   return service.port === undefined ? service.hostname : `${service.hostname}:${service.port}`;
 }
 
-function parseTtl(value: string): number {
+function parseSeconds(spec: SettingSpec, value: string): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds <= 0) {
-    throw new ConfigError(
-      `setting purgatoryTtlSeconds "${value}" must be a whole number of seconds above 0, e.g. ${settings.purgatoryTtlSeconds.example}`,
-    );
+    throw new ConfigError(`setting ${spec.key} "${value}" must be a whole number of seconds above 0, e.g. ${spec.example}`);
   }
   return seconds;
+}
+
+type Lookup = (spec: SettingSpec) => { value: string } | undefined;
+
+function readReleaseSink(lookup: Lookup, required: Lookup, service: ServiceAddress): ReleaseSinkConfig {
+  const kind = lookup(settings.releaseSink)?.value ?? "websocket";
+  if (kind === "import") return { kind, command: required(settings.importCommand)!.value };
+  if (kind !== "websocket") {
+    throw new ConfigError(`setting releaseSink "${kind}" is unknown: use ${settings.releaseSink.example}`);
+  }
+  const relayUrl = lookup(settings.relayUrl)?.value ?? `ws://${formatServiceHost(service)}`;
+  if (!/^wss?:\/\/[^/\s]+/.test(relayUrl)) {
+    throw new ConfigError(`setting relayUrl "${relayUrl}" is not a ws:// or wss:// URL, e.g. ${settings.relayUrl.example}`);
+  }
+  return { kind, relayUrl };
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -178,5 +211,9 @@ export function settingsEnvironment(config: Config): Record<string, string> {
     [settings.gitRoot.env]: config.gitRoot,
     [settings.dataDir.env]: config.dataDir,
     [settings.purgatoryTtlSeconds.env]: String(config.purgatoryTtlSeconds),
+    [settings.sweepIntervalSeconds.env]: String(config.sweepIntervalSeconds),
+    ...(config.releaseSink.kind === "websocket"
+      ? { [settings.releaseSink.env]: "websocket", [settings.relayUrl.env]: config.releaseSink.relayUrl }
+      : { [settings.releaseSink.env]: "import", [settings.importCommand.env]: config.releaseSink.command }),
   };
 }

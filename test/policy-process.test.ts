@@ -20,14 +20,15 @@ function settingsIn(dir: string): PolicySettings {
 }
 
 describe("policy process (strfry plugin protocol)", () => {
-  it("creates the announced repository with its settings and executable hooks before answering", async () => {
+  it("creates the announced repository with its settings and executable hooks before answering, and holds the announcement", async () => {
     const settings = settingsIn(tempDir());
     const policy = startPolicy(settings);
     const owner = newIdentity();
     const announcement = owner.sign({ kind: 30617, tags: announcementTags(owner, "hello world", serviceHost) });
 
+    // Held (OK true to the client) until the repository receives data: SPEC §4.
     const answer = await policy.submit(announcement);
-    assert.deepEqual(answer, { id: announcement.id, action: "accept", msg: "" });
+    assert.deepEqual(answer, { id: announcement.id, action: "shadowReject", msg: "purgatory: won't be served until git data arrives" });
 
     const repository = join(settings.gitRoot, owner.npub, "hello world.git");
     assert.equal(execFileSync("git", ["ls-remote", repository], { encoding: "utf8" }), "");
@@ -41,7 +42,7 @@ describe("policy process (strfry plugin protocol)", () => {
     assert.equal(config("uploadpack.allowFilter"), "true");
 
     // The same announcement again (strfry resends, or a second relay syncs it): still fine.
-    assert.equal((await policy.submit(announcement)).action, "accept");
+    assert.deepEqual(await policy.submit(announcement), { id: announcement.id, action: "shadowReject", msg: "duplicate: in purgatory" });
     assert.equal(await policy.close(), 0);
   });
 
@@ -68,7 +69,7 @@ describe("policy process (strfry plugin protocol)", () => {
         { id: badId, action: "reject" },
         { id: badId, action: "reject" },
         { id: badId, action: "reject" },
-        { id: good.id, action: "accept" },
+        { id: good.id, action: "shadowReject" },
       ],
     );
     assert.match(answers[0]!.msg, /^invalid: event pubkey/);
@@ -116,12 +117,12 @@ describe("policy process (strfry plugin protocol)", () => {
       tags: announcementTags(owner, "ünïcødé-répø", serviceHost),
       content: "x".repeat(200_000),
     });
-    assert.equal((await policy.submit(announcement)).action, "accept");
+    assert.equal((await policy.submit(announcement)).action, "shadowReject");
     assert.ok(statSync(join(settings.gitRoot, owner.npub, "ünïcødé-répø.git")).isDirectory());
     assert.equal(await policy.close(), 0);
   });
 
-  it("keeps every accepted announcement when killed with SIGKILL mid-stream", async () => {
+  it("keeps every acknowledged announcement when killed with SIGKILL mid-stream", async () => {
     const settings = settingsIn(tempDir());
     const owner = newIdentity();
     const announcements = Array.from({ length: 40 }, (_, index) =>
@@ -133,7 +134,7 @@ describe("policy process (strfry plugin protocol)", () => {
     const answered: string[] = [];
     while (answered.length < 10) {
       const answer = await first.nextAnswer();
-      assert.equal(answer.action, "accept");
+      assert.equal(answer.action, "shadowReject");
       answered.push(answer.id);
     }
     first.killHard();

@@ -4,7 +4,7 @@
 
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { GraspError } from "../errors.js";
-import { npubOf, repositoryIdentifierProblem } from "../nostr/nip34.js";
+import { npubOf, pubkeyOfNpub, repositoryIdentifierProblem } from "../nostr/nip34.js";
 
 export class UnsafeRepositoryPathError extends GraspError {}
 
@@ -22,4 +22,20 @@ export function assertInsideGitRoot(gitRoot: string, path: string): void {
   if (fromRoot === "" || fromRoot.startsWith(`..${sep}`) || fromRoot === ".." || isAbsolute(fromRoot)) {
     throw new UnsafeRepositoryPathError(`refusing ${path}: it is not inside the git root ${gitRoot}`);
   }
+}
+
+/** `<npub>/<d>.git`: how a repository is named relative to the git root (and in URLs, decoded). */
+export function repositoryName(owner: string, identifier: string): string {
+  return `${npubOf(owner)}/${identifier}.git`;
+}
+
+/** The owner and `d` of a repository directory under the git root, or undefined if it is not one. */
+export function repositoryOfPath(gitRoot: string, path: string): { owner: string; identifier: string } | undefined {
+  const fromRoot = relative(resolve(gitRoot), resolve(path));
+  const segments = fromRoot.split(sep);
+  if (segments.length !== 2 || !segments[1]!.endsWith(".git")) return undefined;
+  const owner = pubkeyOfNpub(segments[0]!);
+  const identifier = segments[1]!.slice(0, -".git".length);
+  if (owner === undefined || repositoryIdentifierProblem(identifier) !== undefined) return undefined;
+  return { owner, identifier };
 }

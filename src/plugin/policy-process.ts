@@ -1,39 +1,60 @@
 // The process strfry runs as relay.writePolicy.plugin: reads requests from stdin one line at
 // a time, answers each on stdout in order, and exits when stdin closes. A bad line or a
-// failing event gets an answer (when it has an id) and never ends the loop.
+// failing event gets an answer (when it has an id) and never ends the loop. The same process
+// is the purgatory's daemon: it serves the hooks' Unix socket and runs the sweep.
 
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config.js";
-import { databasePath, settingsEnvironment } from "../config.js";
+import { daemonSocketPath, databasePath, settingsEnvironment } from "../config.js";
+import { objectChecker } from "../git/object-checker.js";
+import { repositoryOfPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
 import { projectHooksDir } from "../paths.js";
 import { buildRules, decide } from "../policy/pipeline.js";
-import type { Rule } from "../policy/rule.js";
 import { reject } from "../policy/verdict.js";
 import type { Verdict } from "../policy/verdict.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
-import type { AcceptContext } from "./accept-event.js";
-import { acceptEvent } from "./accept-event.js";
+import { purgatory } from "../purgatory/held-events.js";
+import { applyVerdict } from "./apply-verdict.js";
+import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
+import { listenOnSocket } from "./daemon-socket.js";
+import { gatherGitFacts } from "./gather-git-facts.js";
 import type { PluginRequest } from "./protocol.js";
 import { formatAnswer, parseRequestLine } from "./protocol.js";
+import type { ReleaseContext } from "./release.js";
+import { releaseRepository } from "./release.js";
+import { releaseSink } from "./release-sink.js";
+import { sweep } from "./sweep.js";
 
-interface PolicyContext extends AcceptContext {
-  rules: Rule[];
-}
+const unixNow = () => Math.floor(Date.now() / 1000);
 
-async function decideRequest(request: PluginRequest, context: PolicyContext): Promise<Verdict> {
+async function decideRequest(request: PluginRequest, context: ReleaseContext): Promise<Verdict> {
   const { event } = request;
-  const verdict = decide(context.rules, { event, view: context.index.view, now: Math.floor(Date.now() / 1000) });
-  if (verdict.action !== "accept") return verdict;
+  const view = context.index.view;
+  const now = unixNow();
+  const git = await gatherGitFacts(event, view, context);
+  const verdict = decide(context.rules, { event, view, now, git });
+  if (verdict.action === "reject") return verdict;
   try {
-    await acceptEvent(event, context);
+    await applyVerdict(event, verdict, git, context, now);
   } catch (error) {
-    log.error("accepting an event failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
+    log.error("storing a decision failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
     return reject(`error: the server could not store this event (${errorMessage(error)})`);
   }
   return verdict;
+}
+
+/** Runs one release or sweep at a time, in arrival order. */
+function serialised() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }
 
 export interface PolicyStreams {
@@ -43,7 +64,8 @@ export interface PolicyStreams {
 
 export async function runPolicyProcess(config: Config, streams: PolicyStreams): Promise<void> {
   const db = openDatabase(databasePath(config));
-  const context: PolicyContext = {
+  const objects = objectChecker();
+  const context: ReleaseContext = {
     service: config.service,
     gitRoot: config.gitRoot,
     hooks: {
@@ -51,9 +73,32 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
       environment: { ...settingsEnvironment(config), GRASP_PURGATORY_NODE: process.execPath },
     },
     index: acceptedIndex(db),
+    purgatory: purgatory(db),
+    objects,
+    purgatoryTtlSeconds: config.purgatoryTtlSeconds,
     rules: buildRules({ service: config.service }),
+    sink: releaseSink(config.releaseSink),
   };
-  log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot });
+  const exclusive = serialised();
+
+  const handleDaemonRequest = async (request: DaemonRequest): Promise<DaemonAnswer> => {
+    if (request.op === "ping") return { ok: true, pid: process.pid };
+    const repository = repositoryOfPath(config.gitRoot, join(config.gitRoot, request.repository));
+    if (repository === undefined) return { ok: false, error: `"${request.repository}" is not a repository under the git root` };
+    const report = await exclusive(() => releaseRepository(context, repository.owner, repository.identifier));
+    return { ok: true, ...report };
+  };
+  const socketPath = daemonSocketPath(config);
+  const server = await listenOnSocket(socketPath, handleDaemonRequest).catch((error: unknown) => {
+    log.error("daemon socket unavailable: pushes will be released by the sweep only", { socketPath, error: errorMessage(error) });
+    return undefined;
+  });
+  const sweepTimer = setInterval(() => {
+    void exclusive(() => sweep(context, unixNow())).catch((error: unknown) => log.error("sweep failed", { error: errorMessage(error) }));
+  }, config.sweepIntervalSeconds * 1000);
+  // The timer alone must not keep the process alive: it ends when strfry closes stdin.
+  sweepTimer.unref();
+  log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot, socketPath });
 
   const answer = (line: string) => streams.output.write(line + "\n");
   const lines = createInterface({ input: streams.input, crlfDelay: Infinity });
@@ -78,6 +123,10 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
       answer(formatAnswer(event.id, verdict));
     }
   } finally {
+    clearInterval(sweepTimer);
+    server?.close();
+    await exclusive(async () => undefined);
+    objects.close();
     db.close();
     log.info("policy process stopping: input closed", { pid: process.pid });
   }

@@ -1,6 +1,7 @@
 // A rule is built once from typed options and then only reads its arguments.
 
 import type { NostrEvent } from "nostr-tools";
+import type { GitFacts } from "./git-facts.js";
 import type { Verdict } from "./verdict.js";
 import type { ServerView } from "./view.js";
 
@@ -9,6 +10,7 @@ export interface RuleInput {
   view: ServerView;
   /** Unix seconds. */
   now: number;
+  git: GitFacts;
 }
 
 export type Rule = (input: RuleInput) => Verdict;

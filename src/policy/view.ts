@@ -21,4 +21,9 @@ export interface ServerView {
   isAcceptedCoordinate(coordinate: string): boolean;
   /** Some accepted event references this id or coordinate (a forward reference). */
   isReferencedByAccepted(target: string): boolean;
+  /** The newest accepted state event of this author for this `d`. */
+  latestAcceptedState(author: string, identifier: string): { id: string; createdAt: number } | undefined;
+  isHeld(id: string): boolean;
+  /** Some event at this coordinate is held. */
+  isHeldCoordinate(coordinate: string): boolean;
 }

@@ -9,6 +9,8 @@ import { isHex64 } from "../nostr/event.js";
 import { readAnnouncement } from "../nostr/nip34.js";
 import { referencesOf } from "../policy/event-is-related.js";
 import type { KnownAnnouncement, ServerView } from "../policy/view.js";
+import { tagValue } from "../nostr/event.js";
+import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Db } from "./database.js";
 
 interface AnnouncementRow {
@@ -43,8 +45,19 @@ export interface AcceptedIndex {
    * coordinate: strfry drops such an event, so the index must not move backwards either.
    */
   recordAccepted(event: NostrEvent, options?: RecordOptions): boolean;
+  /**
+   * Records a held announcement where the maintainer graph can see it (it authorises states
+   * and pushes for its repository) without making it accepted for references.
+   */
+  recordHeldAnnouncement(event: NostrEvent, options: RecordOptions): void;
+  /** Forgets an announcement that expired in the purgatory. */
+  forgetHeldAnnouncement(id: string): void;
   /** Applies a kind 5 deletion to the index: the author's own events only. */
   applyDeletion(deletion: NostrEvent): void;
+  /** The tip of an accepted PR or PR update. */
+  acceptedPullRequestTip(id: string): string | undefined;
+  /** The newest accepted state of this author for this `d`, as JSON. */
+  latestAcceptedStateEvent(author: string, identifier: string): NostrEvent | undefined;
 }
 
 export function acceptedIndex(db: Db): AcceptedIndex {
@@ -77,6 +90,25 @@ export function acceptedIndex(db: Db): AcceptedIndex {
       "SELECT id FROM accepted_events WHERE coordinate = ? AND created_at <= ?",
     ),
     deleteAnnouncementById: db.prepare("DELETE FROM announcements WHERE id = ?"),
+    deleteAcceptedState: db.prepare("DELETE FROM accepted_states WHERE id = ?"),
+    deletePullRequest: db.prepare("DELETE FROM accepted_pull_requests WHERE id = ?"),
+    latestState: db.prepare<[string, string], { id: string; created_at: number; event_json: string }>(
+      "SELECT id, created_at, event_json FROM accepted_states WHERE author = ? AND identifier = ?",
+    ),
+    upsertState: db.prepare(
+      `INSERT INTO accepted_states (author, identifier, id, created_at, event_json) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (author, identifier) DO UPDATE SET id = excluded.id, created_at = excluded.created_at, event_json = excluded.event_json`,
+    ),
+    insertPullRequest: db.prepare("INSERT OR IGNORE INTO accepted_pull_requests (id, tip) VALUES (?, ?)"),
+    pullRequestTip: db.prepare<[string], { tip: string }>("SELECT tip FROM accepted_pull_requests WHERE id = ?"),
+    heldId: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE id = ?"),
+    heldCoordinate: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE coordinate = ? LIMIT 1"),
+    heldByAuthor: db.prepare<[string, string], { id: string; kind: number }>("SELECT id, kind FROM held_events WHERE id = ? AND pubkey = ?"),
+    heldAtCoordinateUpTo: db.prepare<[string, number], { id: string; kind: number }>(
+      "SELECT id, kind FROM held_events WHERE coordinate = ? AND created_at <= ?",
+    ),
+    deleteHeld: db.prepare("DELETE FROM held_events WHERE id = ?"),
+    history: db.prepare("INSERT INTO purgatory_history (entry_id, kind, what, at, detail) VALUES (?, ?, 'deleted', ?, ?)"),
     deleteAnnouncementUpTo: db.prepare("DELETE FROM announcements WHERE owner = ? AND identifier = ? AND created_at <= ?"),
   };
 
@@ -84,6 +116,14 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     statements.deleteEvent.run(id);
     statements.deleteReferencesFrom.run(id);
     statements.deleteAnnouncementById.run(id);
+    statements.deleteAcceptedState.run(id);
+    statements.deletePullRequest.run(id);
+  };
+
+  const forgetHeld = (held: { id: string; kind: number }, deletion: NostrEvent) => {
+    statements.deleteHeld.run(held.id);
+    statements.deleteAnnouncementById.run(held.id);
+    statements.history.run(held.id, held.kind, deletion.created_at, `kind 5 ${deletion.id}`);
   };
 
   const view: ServerView = {
@@ -95,6 +135,25 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     isAcceptedEvent: (id) => statements.acceptedEvent.get(id) !== undefined,
     isAcceptedCoordinate: (coordinate) => statements.atCoordinate.get(coordinate) !== undefined,
     isReferencedByAccepted: (target) => statements.referenced.get(target) !== undefined,
+    latestAcceptedState: (author, identifier) => {
+      const row = statements.latestState.get(author, identifier);
+      return row === undefined ? undefined : { id: row.id, createdAt: row.created_at };
+    },
+    isHeld: (id) => statements.heldId.get(id) !== undefined,
+    isHeldCoordinate: (coordinate) => statements.heldCoordinate.get(coordinate) !== undefined,
+  };
+
+  const upsertAnnouncement = (event: NostrEvent, listsService: boolean) => {
+    const announcement = readAnnouncement(event);
+    statements.upsertAnnouncement.run(
+      announcement.owner,
+      announcement.identifier,
+      announcement.id,
+      announcement.createdAt,
+      JSON.stringify(announcement.maintainers),
+      listsService ? 1 : 0,
+      JSON.stringify(event),
+    );
   };
 
   const recordAccepted = db.transaction((event: NostrEvent, options: RecordOptions = {}): boolean => {
@@ -108,18 +167,12 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     statements.insertEvent.run(event.id, event.kind, event.pubkey, event.created_at, coordinate ?? null);
     const { ids, coordinates } = referencesOf(event);
     for (const target of [...ids, ...coordinates]) statements.insertReference.run(event.id, target);
-    if (event.kind === kinds.RepositoryAnnouncement) {
-      const announcement = readAnnouncement(event);
-      statements.upsertAnnouncement.run(
-        announcement.owner,
-        announcement.identifier,
-        announcement.id,
-        announcement.createdAt,
-        JSON.stringify(announcement.maintainers),
-        options.listsService ? 1 : 0,
-        JSON.stringify(event),
-      );
+    if (event.kind === kinds.RepositoryAnnouncement) upsertAnnouncement(event, options.listsService ?? false);
+    if (event.kind === kinds.RepositoryState) {
+      statements.upsertState.run(event.pubkey, tagValue(event, "d") ?? "", event.id, event.created_at, JSON.stringify(event));
     }
+    const tip = pullRequestKinds.has(event.kind) ? tagValue(event, "c") : undefined;
+    if (tip !== undefined) statements.insertPullRequest.run(event.id, tip);
     return true;
   });
 
@@ -127,10 +180,13 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     for (const [name, value] of deletion.tags) {
       if (name === "e" && isHex64(value)) {
         if (statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forgetEvent(value);
+        const held = statements.heldByAuthor.get(value, deletion.pubkey);
+        if (held !== undefined) forgetHeld(held, deletion);
       }
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
       if (coordinate !== undefined && coordinate.pubkey === deletion.pubkey) {
         for (const row of statements.authorsEventsAtCoordinate.all(value!, deletion.created_at)) forgetEvent(row.id);
+        for (const held of statements.heldAtCoordinateUpTo.all(value!, deletion.created_at)) forgetHeld(held, deletion);
         if (coordinate.kind === kinds.RepositoryAnnouncement) {
           statements.deleteAnnouncementUpTo.run(coordinate.pubkey, coordinate.identifier, deletion.created_at);
         }
@@ -141,6 +197,19 @@ export function acceptedIndex(db: Db): AcceptedIndex {
   return {
     view,
     recordAccepted: (event, options) => recordAccepted(event, options),
+    recordHeldAnnouncement: (event, options) => {
+      const current = statements.announcement.get(event.pubkey, tagValue(event, "d") ?? "");
+      if (current !== undefined && !isNewerEvent(event, { id: current.id, created_at: current.created_at })) return;
+      upsertAnnouncement(event, options.listsService ?? false);
+    },
+    forgetHeldAnnouncement: (id) => {
+      if (statements.acceptedEvent.get(id) === undefined) statements.deleteAnnouncementById.run(id);
+    },
     applyDeletion: (deletion) => applyDeletion(deletion),
+    acceptedPullRequestTip: (id) => statements.pullRequestTip.get(id)?.tip,
+    latestAcceptedStateEvent: (author, identifier) => {
+      const row = statements.latestState.get(author, identifier);
+      return row === undefined ? undefined : (JSON.parse(row.event_json) as NostrEvent);
+    },
   };
 }

@@ -15,20 +15,23 @@ export interface OpenStoreOptions {
 }
 
 export function openDatabase(path: string, options: OpenStoreOptions = {}): Db {
-  mkdirSync(dirname(path), { recursive: true });
-  let db: Db;
+  let db: Db | undefined;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    // The hooks and the CLI write too; wait for a writer rather than failing.
+    db.pragma("busy_timeout = 5000");
+    if (options.migrate ?? true) migrate(db);
+    return db;
   } catch (error) {
-    throw new GraspError(`cannot open the store ${path}: ${(error as Error).message}; check the dataDir setting`, ExitCode.unavailable);
+    db?.close();
+    throw new GraspError(
+      `cannot open the store ${path}: ${(error as Error).message}; check the dataDir setting and that the file is this program's SQLite store`,
+      ExitCode.unavailable,
+    );
   }
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  // The hooks and the CLI write too; wait for a writer rather than failing.
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  if (options.migrate ?? true) migrate(db);
-  return db;
 }
 
 export function schemaVersion(db: Db): number {

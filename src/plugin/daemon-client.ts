@@ -1,0 +1,29 @@
+// The client side of the daemon socket, for the hooks and the CLI: one request, one answer,
+// a bounded wait.
+
+import { createConnection } from "node:net";
+import { createInterface } from "node:readline";
+import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
+
+export async function askDaemon(socketPath: string, request: DaemonRequest, timeoutMs: number): Promise<DaemonAnswer> {
+  return new Promise((resolve) => {
+    const connection = createConnection(socketPath);
+    const finish = (answer: DaemonAnswer) => {
+      clearTimeout(timer);
+      connection.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish({ ok: false, error: `the daemon did not answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    connection.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, error: `the daemon is not reachable at ${socketPath} (${error.code ?? error.message}); is the policy process running?` }),
+    );
+    connection.on("connect", () => connection.write(JSON.stringify(request) + "\n"));
+    createInterface({ input: connection }).once("line", (line) => {
+      try {
+        finish(JSON.parse(line) as DaemonAnswer);
+      } catch {
+        finish({ ok: false, error: "the daemon answered something that is not JSON" });
+      }
+    });
+  });
+}

@@ -1,0 +1,73 @@
+// Asks git what the rules need to know about an event's repositories, before they run.
+
+import { existsSync } from "node:fs";
+import { kinds } from "nostr-tools";
+import type { NostrEvent } from "nostr-tools";
+import type { ServiceAddress } from "../config.js";
+import type { ObjectChecker } from "../git/object-checker.js";
+import { readBranchesAndTags, readRef } from "../git/refs.js";
+import { repositoryName, repositoryPath } from "../git/repository-path.js";
+import { parseCoordinate } from "../nostr/coordinates.js";
+import { tagValue, tagValues } from "../nostr/event.js";
+import { readAnnouncement, repositoryIdentifierProblem } from "../nostr/nip34.js";
+import { readRepositoryState } from "../nostr/repository-state.js";
+import { missingServiceListings } from "../policy/announcement-lists-service.js";
+import type { GitFacts, RepositoryFacts } from "../policy/git-facts.js";
+import { noGitFacts } from "../policy/git-facts.js";
+import { ownersAuthorising } from "../policy/maintainers.js";
+import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
+import type { ServerView } from "../policy/view.js";
+
+export interface GitFactsContext {
+  service: ServiceAddress;
+  gitRoot: string;
+  objects: ObjectChecker;
+}
+
+interface Target {
+  owner: string;
+  identifier: string;
+}
+
+/** The hosted repositories an event concerns, and the objects it needs there. */
+export function targetsOf(event: NostrEvent, view: ServerView, service: ServiceAddress): { targets: Target[]; objects: string[] } {
+  if (event.kind === kinds.RepositoryAnnouncement) {
+    const announcement = readAnnouncement(event);
+    const hosted = missingServiceListings(announcement, service).length === 0;
+    return { targets: hosted ? [{ owner: event.pubkey, identifier: announcement.identifier }] : [], objects: [] };
+  }
+  if (event.kind === kinds.RepositoryState) {
+    const state = readRepositoryState(event);
+    const owners = ownersAuthorising(event.pubkey, state.identifier, (d) => view.announcementsWithIdentifier(d));
+    return { targets: owners.map((owner) => ({ owner, identifier: state.identifier })), objects: [...state.objects] };
+  }
+  if (pullRequestKinds.has(event.kind)) {
+    const targets = tagValues(event, "a")
+      .map(parseCoordinate)
+      .filter((coordinate) => coordinate?.kind === kinds.RepositoryAnnouncement)
+      .filter((coordinate) => view.announcement(coordinate!.pubkey, coordinate!.identifier)?.listsService === true)
+      .map((coordinate) => ({ owner: coordinate!.pubkey, identifier: coordinate!.identifier }));
+    const tip = tagValue(event, "c");
+    return { targets, objects: tip === undefined ? [] : [tip] };
+  }
+  return { targets: [], objects: [] };
+}
+
+export async function gatherGitFacts(event: NostrEvent, view: ServerView, context: GitFactsContext): Promise<GitFacts> {
+  const { targets, objects } = targetsOf(event, view, context.service);
+  if (targets.length === 0) return noGitFacts;
+  const repositories: RepositoryFacts[] = [];
+  for (const { owner, identifier } of targets) {
+    if (repositoryIdentifierProblem(identifier) !== undefined) continue;
+    const path = repositoryPath(context.gitRoot, owner, identifier);
+    const exists = existsSync(path);
+    repositories.push({
+      repository: repositoryName(owner, identifier),
+      owner,
+      hasData: exists && event.kind === kinds.RepositoryAnnouncement && (await readBranchesAndTags(path)).size > 0,
+      missingObjects: exists ? await context.objects.missingObjects(path, objects) : objects,
+      nostrRef: exists && pullRequestKinds.has(event.kind) ? await readRef(path, `refs/nostr/${event.id}`) : undefined,
+    });
+  }
+  return { repositories };
+}

@@ -1,0 +1,68 @@
+// The sweep (every sweepIntervalSeconds): first release whatever completed without being
+// released (the daemon was down during the push, say), then expire what is left over.
+// Nothing that completed is lost, and nothing expired stays on disk.
+
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { kinds } from "nostr-tools";
+import { readBranchesAndTags, readRef, updateRefs } from "../git/refs.js";
+import { assertInsideGitRoot, repositoryPath } from "../git/repository-path.js";
+import { errorMessage, log } from "../log.js";
+import { tagValue } from "../nostr/event.js";
+import type { ReleaseContext, ReleaseReport } from "./release.js";
+import { newReport, releaseIfComplete, releaseOrder } from "./release.js";
+
+export interface SweepReport extends ReleaseReport {
+  expired: string[];
+}
+
+/** A push is being received (its objects sit in a quarantine directory): keep what it may complete. */
+async function isReceivingPush(repository: string): Promise<boolean> {
+  const entries = await readdir(join(repository, "objects")).catch(() => [] as string[]);
+  return entries.some((entry) => entry.startsWith("tmp_objdir-incoming"));
+}
+
+export async function sweep(context: ReleaseContext, now: number): Promise<SweepReport> {
+  const report: SweepReport = { ...newReport(), expired: [] };
+  for (const event of releaseOrder(context.purgatory.all().map((held) => held.event))) {
+    await releaseIfComplete(event, context, report);
+  }
+
+  for (const held of context.purgatory.expired(now)) {
+    const { event } = held;
+    try {
+      if (event.kind === kinds.RepositoryAnnouncement) {
+        const path = repositoryPath(context.gitRoot, event.pubkey, tagValue(event, "d") ?? "");
+        if (await isReceivingPush(path)) continue;
+        if (!context.purgatory.remove(event.id, "expired", now)) continue;
+        context.index.forgetHeldAnnouncement(event.id);
+        // Only a repository that never received data goes with its announcement.
+        const hasData = await readBranchesAndTags(path).then((refs) => refs.size > 0, () => false);
+        if (!hasData && context.index.view.announcement(event.pubkey, tagValue(event, "d") ?? "") === undefined) {
+          await rm(path, { recursive: true, force: true });
+        }
+      } else if (!context.purgatory.remove(event.id, "expired", now)) {
+        continue;
+      }
+      report.expired.push(event.id);
+      log.info("expired", { id: event.id, kind: event.kind });
+    } catch (error) {
+      log.error("expiring a held event failed", { id: event.id, error: errorMessage(error) });
+    }
+  }
+
+  for (const placeholder of context.purgatory.expiredPlaceholders(now)) {
+    try {
+      const path = join(context.gitRoot, placeholder.repository);
+      assertInsideGitRoot(context.gitRoot, path);
+      const ref = `refs/nostr/${placeholder.eventId}`;
+      if ((await readRef(path, ref).catch(() => undefined)) === placeholder.tip) await updateRefs(path, [{ ref, oid: undefined }]);
+      context.purgatory.removePlaceholder(placeholder.eventId, placeholder.repository, "expired", now);
+      report.expired.push(placeholder.eventId);
+      log.info("placeholder expired", { id: placeholder.eventId, repository: placeholder.repository });
+    } catch (error) {
+      log.error("expiring a placeholder failed", { id: placeholder.eventId, error: errorMessage(error) });
+    }
+  }
+  return report;
+}

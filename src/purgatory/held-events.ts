@@ -1,0 +1,195 @@
+// The purgatory proper: events acknowledged but not yet served, and placeholders left by git
+// data that arrived before its PR event. Each write is its own transaction and commits before
+// the policy answers, so the pre-receive hook that runs a moment later sees it.
+
+import { kinds } from "nostr-tools";
+import type { NostrEvent } from "nostr-tools";
+import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
+import { tagValue, tagValues } from "../nostr/event.js";
+import type { Db } from "./database.js";
+
+export interface HeldEvent {
+  event: NostrEvent;
+  arrivedAt: number;
+  expiresAt: number;
+}
+
+export interface Placeholder {
+  eventId: string;
+  /** `<npub>/<d>.git`, relative to the git root. */
+  repository: string;
+  tip: string;
+  arrivedAt: number;
+  expiresAt: number;
+}
+
+export type HistoryEntry = "held" | "duplicate" | "released" | "expired" | "dropped" | "deleted" | "placeholder";
+
+interface HeldRow {
+  event_json: string;
+  arrived_at: number;
+  expires_at: number;
+}
+
+interface PlaceholderRow {
+  event_id: string;
+  repository: string;
+  tip: string;
+  arrived_at: number;
+  expires_at: number;
+}
+
+const toHeld = (row: HeldRow): HeldEvent => ({
+  event: JSON.parse(row.event_json) as NostrEvent,
+  arrivedAt: row.arrived_at,
+  expiresAt: row.expires_at,
+});
+
+const toPlaceholder = (row: PlaceholderRow): Placeholder => ({
+  eventId: row.event_id,
+  repository: row.repository,
+  tip: row.tip,
+  arrivedAt: row.arrived_at,
+  expiresAt: row.expires_at,
+});
+
+/** The repository `d` a held event belongs to: its own for announcements and states, its `a` tag's for PRs. */
+export function heldIdentifierOf(event: NostrEvent): string | undefined {
+  if (event.kind === kinds.RepositoryAnnouncement || event.kind === kinds.RepositoryState) return tagValue(event, "d") ?? "";
+  for (const value of tagValues(event, "a")) {
+    const coordinate = parseCoordinate(value);
+    if (coordinate?.kind === kinds.RepositoryAnnouncement) return coordinate.identifier;
+  }
+  return undefined;
+}
+
+export interface Purgatory {
+  /** Holds an event; false when it is already held (its expiry is then left as it was). */
+  hold(event: NostrEvent, now: number, ttlSeconds: number): boolean;
+  isHeld(id: string): boolean;
+  heldEvent(id: string): HeldEvent | undefined;
+  /** Held announcements, states and PRs of repositories with this `d`, oldest first. */
+  heldWithIdentifier(identifier: string): HeldEvent[];
+  heldAtCoordinate(coordinate: string): HeldEvent[];
+  all(): HeldEvent[];
+  expired(now: number): HeldEvent[];
+  /** Removes a held event, recording why; false when it was not held (someone else got there first). */
+  remove(id: string, what: HistoryEntry, now: number, detail?: string): boolean;
+  /** Keeps these entries until at least `until` (a push is using them). */
+  extendUntil(ids: readonly string[], until: number): void;
+
+  placeholder(eventId: string, repository: string): Placeholder | undefined;
+  placeholdersFor(eventId: string): Placeholder[];
+  addPlaceholder(placeholder: Placeholder): boolean;
+  removePlaceholder(eventId: string, repository: string, what: HistoryEntry, now: number): boolean;
+  expiredPlaceholders(now: number): Placeholder[];
+  allPlaceholders(): Placeholder[];
+
+  record(entryId: string, kind: number | undefined, what: HistoryEntry, now: number, detail?: string): void;
+}
+
+export function purgatory(db: Db): Purgatory {
+  const statements = {
+    insert: db.prepare(
+      `INSERT OR IGNORE INTO held_events (id, kind, pubkey, created_at, identifier, coordinate, tip, event_json, arrived_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    byId: db.prepare<[string], HeldRow & { kind: number }>("SELECT kind, event_json, arrived_at, expires_at FROM held_events WHERE id = ?"),
+    byIdentifier: db.prepare<[string], HeldRow>(
+      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE identifier = ? ORDER BY created_at, id",
+    ),
+    byCoordinate: db.prepare<[string], HeldRow>(
+      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE coordinate = ? ORDER BY created_at, id",
+    ),
+    all: db.prepare<[], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events ORDER BY expires_at"),
+    expired: db.prepare<[number], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ?"),
+    delete: db.prepare("DELETE FROM held_events WHERE id = ?"),
+    extend: db.prepare("UPDATE held_events SET expires_at = MAX(expires_at, ?) WHERE id = ?"),
+    placeholder: db.prepare<[string, string], PlaceholderRow>("SELECT * FROM placeholders WHERE event_id = ? AND repository = ?"),
+    placeholdersFor: db.prepare<[string], PlaceholderRow>("SELECT * FROM placeholders WHERE event_id = ?"),
+    insertPlaceholder: db.prepare(
+      "INSERT OR IGNORE INTO placeholders (event_id, repository, tip, arrived_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    deletePlaceholder: db.prepare("DELETE FROM placeholders WHERE event_id = ? AND repository = ?"),
+    expiredPlaceholders: db.prepare<[number], PlaceholderRow>("SELECT * FROM placeholders WHERE expires_at <= ?"),
+    allPlaceholders: db.prepare<[], PlaceholderRow>("SELECT * FROM placeholders ORDER BY expires_at"),
+    history: db.prepare("INSERT INTO purgatory_history (entry_id, kind, what, at, detail) VALUES (?, ?, ?, ?, ?)"),
+  };
+
+  const record = (entryId: string, kind: number | undefined, what: HistoryEntry, now: number, detail?: string) => {
+    statements.history.run(entryId, kind ?? null, what, now, detail ?? null);
+  };
+
+  const hold = db.transaction((event: NostrEvent, now: number, ttlSeconds: number): boolean => {
+    const tip = event.kind === kinds.GitPullRequest || event.kind === kinds.GitPullRequestUpdate ? tagValue(event, "c") : undefined;
+    const { changes } = statements.insert.run(
+      event.id,
+      event.kind,
+      event.pubkey,
+      event.created_at,
+      heldIdentifierOf(event) ?? null,
+      coordinateOf(event) ?? null,
+      tip ?? null,
+      JSON.stringify(event),
+      now,
+      now + ttlSeconds,
+    );
+    record(event.id, event.kind, changes === 1 ? "held" : "duplicate", now);
+    return changes === 1;
+  });
+
+  const remove = db.transaction((id: string, what: HistoryEntry, now: number, detail?: string): boolean => {
+    const row = statements.byId.get(id);
+    if (row === undefined) return false;
+    statements.delete.run(id);
+    record(id, row.kind, what, now, detail);
+    return true;
+  });
+
+  const extendUntil = db.transaction((ids: readonly string[], until: number) => {
+    for (const id of ids) statements.extend.run(until, id);
+  });
+
+  const addPlaceholder = db.transaction((placeholder: Placeholder): boolean => {
+    const { changes } = statements.insertPlaceholder.run(
+      placeholder.eventId,
+      placeholder.repository,
+      placeholder.tip,
+      placeholder.arrivedAt,
+      placeholder.expiresAt,
+    );
+    if (changes === 1) record(placeholder.eventId, undefined, "placeholder", placeholder.arrivedAt, placeholder.repository);
+    return changes === 1;
+  });
+
+  const removePlaceholder = db.transaction((eventId: string, repository: string, what: HistoryEntry, now: number): boolean => {
+    const { changes } = statements.deletePlaceholder.run(eventId, repository);
+    if (changes === 1) record(eventId, undefined, what, now, repository);
+    return changes === 1;
+  });
+
+  return {
+    hold: (event, now, ttlSeconds) => hold(event, now, ttlSeconds),
+    isHeld: (id) => statements.byId.get(id) !== undefined,
+    heldEvent: (id) => {
+      const row = statements.byId.get(id);
+      return row === undefined ? undefined : toHeld(row);
+    },
+    heldWithIdentifier: (identifier) => statements.byIdentifier.all(identifier).map(toHeld),
+    heldAtCoordinate: (coordinate) => statements.byCoordinate.all(coordinate).map(toHeld),
+    all: () => statements.all.all().map(toHeld),
+    expired: (now) => statements.expired.all(now).map(toHeld),
+    remove: (id, what, now, detail) => remove(id, what, now, detail),
+    extendUntil: (ids, until) => extendUntil(ids, until),
+    placeholder: (eventId, repository) => {
+      const row = statements.placeholder.get(eventId, repository);
+      return row === undefined ? undefined : toPlaceholder(row);
+    },
+    placeholdersFor: (eventId) => statements.placeholdersFor.all(eventId).map(toPlaceholder),
+    addPlaceholder: (placeholder) => addPlaceholder(placeholder),
+    removePlaceholder: (eventId, repository, what, now) => removePlaceholder(eventId, repository, what, now),
+    expiredPlaceholders: (now) => statements.expiredPlaceholders.all(now).map(toPlaceholder),
+    allPlaceholders: () => statements.allPlaceholders.all().map(toPlaceholder),
+    record,
+  };
+}

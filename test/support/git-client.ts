@@ -1,0 +1,70 @@
+// A developer's working repository for end-to-end tests: fixed identity and dates, branch
+// main, no signing or background gc, removed with the test's temp dirs.
+
+import { execFileSync } from "node:child_process";
+import type { ExecFileSyncOptions } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./temp-dir.js";
+
+const fixedEnvironment = {
+  GIT_AUTHOR_NAME: "Test Author",
+  GIT_AUTHOR_EMAIL: "author@example.com",
+  GIT_COMMITTER_NAME: "Test Author",
+  GIT_COMMITTER_EMAIL: "author@example.com",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_TERMINAL_PROMPT: "0",
+};
+
+let tick = 1_700_000_000;
+
+export interface GitResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkingRepository {
+  dir: string;
+  git(...args: string[]): string;
+  /** Runs git and returns status and output instead of throwing. */
+  tryGit(...args: string[]): GitResult;
+  commit(message: string): string;
+  /** Pushes with --force (as ngit does to GRASP servers) and returns the outcome. */
+  push(url: string, ...refspecs: string[]): GitResult;
+}
+
+export function workingRepository(): WorkingRepository {
+  const dir = join(tempDir("grasp-work-"), "work");
+  mkdirSync(dir);
+  const options = (): ExecFileSyncOptions => {
+    tick += 60;
+    const date = `@${tick} +0000`;
+    return { cwd: dir, encoding: "utf8", env: { ...process.env, ...fixedEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } };
+  };
+  const git = (...args: string[]) => String(execFileSync("git", args, options())).trim();
+  const tryGit = (...args: string[]): GitResult => {
+    try {
+      const stdout = String(execFileSync("git", args, { ...options(), stdio: ["ignore", "pipe", "pipe"] }));
+      return { status: 0, stdout, stderr: "" };
+    } catch (error) {
+      const failure = error as { status: number; stdout: Buffer | string; stderr: Buffer | string };
+      return { status: failure.status, stdout: String(failure.stdout), stderr: String(failure.stderr) };
+    }
+  };
+  git("init", "--quiet", "--initial-branch=main");
+  git("config", "commit.gpgsign", "false");
+  git("config", "gc.auto", "0");
+  let counter = 0;
+  return {
+    dir,
+    git,
+    tryGit,
+    commit: (message) => {
+      counter += 1;
+      git("commit", "--quiet", "--allow-empty", "-m", `${message} ${counter}`);
+      return git("rev-parse", "HEAD");
+    },
+    push: (url, ...refspecs) => tryGit("push", "--force", "--porcelain", url, ...refspecs),
+  };
+}

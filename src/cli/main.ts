@@ -7,6 +7,12 @@ import { errorMessage } from "../log.js";
 import { registerPolicyCommand } from "./policy-command.js";
 import { registerHookCommands } from "./hook-commands.js";
 import { registerDevCommand } from "./dev-command.js";
+import { registerDoctorCommand } from "./doctor-command.js";
+import { registerInstallHooksCommand } from "./install-hooks-command.js";
+import { registerListCommand } from "./list-command.js";
+import { registerReleaseAndDropCommands } from "./release-drop-commands.js";
+import { registerShowCommand } from "./show-command.js";
+import { registerStatsCommand } from "./stats-command.js";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +24,12 @@ export function buildProgram(): Command {
   registerPolicyCommand(program);
   registerHookCommands(program);
   registerDevCommand(program);
+  registerListCommand(program);
+  registerShowCommand(program);
+  registerStatsCommand(program);
+  registerReleaseAndDropCommands(program);
+  registerInstallHooksCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

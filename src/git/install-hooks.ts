@@ -4,6 +4,9 @@
 
 import { chmod, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Config } from "../config.js";
+import { settingsEnvironment } from "../config.js";
+import { projectHooksDir } from "../paths.js";
 
 export const hookNames = ["pre-receive", "post-receive"] as const;
 export type HookName = (typeof hookNames)[number];
@@ -13,6 +16,11 @@ export interface HookInstallation {
   hooksDir: string;
   /** Environment the hook needs: the resolved settings and the Node.js binary. */
   environment: Readonly<Record<string, string>>;
+}
+
+/** This installation's hooks, carrying this configuration and this Node.js. */
+export function hookInstallationFor(config: Config): HookInstallation {
+  return { hooksDir: projectHooksDir, environment: { ...settingsEnvironment(config), GRASP_PURGATORY_NODE: process.execPath } };
 }
 
 const marker = "# installed by grasp-purgatory";

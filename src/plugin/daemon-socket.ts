@@ -1,7 +1,8 @@
 // The daemon's Unix socket (mode 0660 in the data directory). The post-receive hook sends
 // one JSON line `{"op":"release","repository":"<npub>/<d>.git"}` and waits for one JSON line
 // back; `{"op":"ping"}` answers `{"ok":true}` (for `doctor`). Malformed requests get
-// `{"ok":false,"error":...}`; nothing a client sends can stop the daemon.
+// `{"ok":false,"error":...}`; nothing a client sends can stop the daemon. The operator's
+// `grasp-purgatory release <id>` sends `{"op":"release-event","id":"<64 hex>"}`.
 
 import { chmodSync, unlinkSync } from "node:fs";
 import { createServer } from "node:net";
@@ -9,7 +10,7 @@ import type { Server } from "node:net";
 import { createInterface } from "node:readline";
 import { errorMessage, log } from "../log.js";
 
-export type DaemonRequest = { op: "ping" } | { op: "release"; repository: string };
+export type DaemonRequest = { op: "ping" } | { op: "release"; repository: string } | { op: "release-event"; id: string };
 
 export type DaemonAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
 
@@ -27,7 +28,11 @@ export function parseDaemonRequest(line: string): DaemonRequest | string {
     if (typeof request.repository !== "string" || request.repository.length > 1000) return "release needs a repository string";
     return { op: "release", repository: request.repository };
   }
-  return `unknown op ${JSON.stringify(request.op)}: use ping or release`;
+  if (request.op === "release-event") {
+    if (typeof request.id !== "string" || !/^[0-9a-f]{64}$/.test(request.id)) return "release-event needs a 64-hex id";
+    return { op: "release-event", id: request.id };
+  }
+  return `unknown op ${JSON.stringify(request.op)}: use ping, release or release-event`;
 }
 
 export function listenOnSocket(path: string, handle: (request: DaemonRequest) => Promise<DaemonAnswer>): Promise<Server> {

@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config.js";
-import { daemonSocketPath, databasePath, settingsEnvironment } from "../config.js";
+import { daemonSocketPath, databasePath } from "../config.js";
+import { hookInstallationFor } from "../git/install-hooks.js";
 import { objectChecker } from "../git/object-checker.js";
 import { repositoryOfPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
-import { projectHooksDir } from "../paths.js";
 import { buildRules, decide } from "../policy/pipeline.js";
 import { reject } from "../policy/verdict.js";
 import type { Verdict } from "../policy/verdict.js";
@@ -25,7 +25,7 @@ import { gatherGitFacts } from "./gather-git-facts.js";
 import type { PluginRequest } from "./protocol.js";
 import { formatAnswer, parseRequestLine } from "./protocol.js";
 import type { ReleaseContext } from "./release.js";
-import { releaseRepository } from "./release.js";
+import { newReport, releaseIfComplete, releaseRepository } from "./release.js";
 import { releaseSink } from "./release-sink.js";
 import { sweep } from "./sweep.js";
 
@@ -68,10 +68,7 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
   const context: ReleaseContext = {
     service: config.service,
     gitRoot: config.gitRoot,
-    hooks: {
-      hooksDir: projectHooksDir,
-      environment: { ...settingsEnvironment(config), GRASP_PURGATORY_NODE: process.execPath },
-    },
+    hooks: hookInstallationFor(config),
     index: acceptedIndex(db),
     purgatory: purgatory(db),
     objects,
@@ -83,6 +80,13 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
 
   const handleDaemonRequest = async (request: DaemonRequest): Promise<DaemonAnswer> => {
     if (request.op === "ping") return { ok: true, pid: process.pid };
+    if (request.op === "release-event") {
+      const held = context.purgatory.heldEvent(request.id);
+      if (held === undefined) return { ok: false, error: `${request.id} is not held in the purgatory` };
+      const report = newReport();
+      await exclusive(() => releaseIfComplete(held.event, context, report));
+      return { ok: true, ...report };
+    }
     const repository = repositoryOfPath(config.gitRoot, join(config.gitRoot, request.repository));
     if (repository === undefined) return { ok: false, error: `"${request.repository}" is not a repository under the git root` };
     const report = await exclusive(() => releaseRepository(context, repository.owner, repository.identifier));

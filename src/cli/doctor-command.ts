@@ -149,7 +149,8 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       const checks = await runChecks(command.optsWithGlobals<{ config?: string }>().config);
       const failed = checks.filter((check) => !check.ok).length;
-      if (options.json) printJson({ ok: failed === 0, checks });
+      // `fix` is null, not absent, on a passing check: the documented shape has every key.
+      if (options.json) printJson({ ok: failed === 0, checks: checks.map((check) => ({ ...check, fix: check.fix ?? null })) });
       else process.stdout.write(formatChecks(checks) + "\n");
       if (failed > 0) throw new GraspError(`${failed} check(s) failed`, ExitCode.failure);
     });

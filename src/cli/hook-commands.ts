@@ -12,7 +12,7 @@ export function registerHookCommands(program: Command): void {
     .addHelpText("after", "\nExample (what an installed hook runs, inside the repository):\n  grasp-purgatory hook pre-receive < ref-updates")
     .action(async (name: string, _options, command: Command) => {
       if (!(hookNames as readonly string[]).includes(name)) {
-        command.error(`unknown hook "${name}": use one of ${hookNames.join(", ")}`);
+        command.error(`error: unknown hook "${name}": use one of ${hookNames.join(", ")}`);
       }
       await runHook(name as HookName, configOf(command));
     });

@@ -42,7 +42,7 @@ export function registerInstallHooksCommand(program: Command): void {
     .option("--json", "print {repositories: [{repository, changed}]} for scripts")
     .addHelpText("after", "\nExamples:\n  grasp-purgatory install-hooks --all\n  grasp-purgatory install-hooks npub1.../my-project")
     .action(async (repo: string | undefined, options: { all?: boolean; json?: boolean }, command: Command) => {
-      if ((repo === undefined) === (options.all !== true)) command.error("give either --all or one repository <npub>/<d>");
+      if ((repo === undefined) === (options.all !== true)) command.error("error: give either --all or one repository <npub>/<d>");
       const repairs = await installHooksInto(configOf(command), repo === undefined ? { all: true } : { repository: repo });
       if (options.json) {
         printJson({ repositories: repairs });

@@ -33,8 +33,8 @@ export function entryJson(entry: Entry): EntryJson {
   };
 }
 
-export function formatEntryTable(entries: readonly Entry[], now: number): string {
-  if (entries.length === 0) return "The purgatory is empty.";
+export function formatEntryTable(entries: readonly Entry[], now: number, filtered = false): string {
+  if (entries.length === 0) return filtered ? "Nothing in the purgatory matches these filters." : "The purgatory is empty.";
   return formatTable(
     ["KIND", "ID", "REPOSITORY", "AUTHOR", "AGE", "EXPIRES", "WAITING FOR"],
     entries.map((entry) => [
@@ -73,12 +73,9 @@ export function registerListCommand(program: Command): void {
     .addHelpText("after", "\nExamples:\n  grasp-purgatory list\n  grasp-purgatory list --kind state --expiring-within 5m --json")
     .action(async (options: ListOptions, command: Command) => {
       const now = Math.floor(Date.now() / 1000);
-      const entries = await listEntries(
-        configOf(command),
-        { repository: options.repo, type: options.kind, author: options.author, expiringWithinSeconds: options.expiringWithin },
-        now,
-      );
+      const filters = { repository: options.repo, type: options.kind, author: options.author, expiringWithinSeconds: options.expiringWithin };
+      const entries = await listEntries(configOf(command), filters, now);
       if (options.json) printJson({ entries: entries.map(entryJson) });
-      else process.stdout.write(formatEntryTable(entries, now) + "\n");
+      else process.stdout.write(formatEntryTable(entries, now, Object.values(filters).some((value) => value !== undefined)) + "\n");
     });
 }

@@ -42,6 +42,8 @@ function resolveId(matches: readonly string[], id: string): string {
 
 /** Finds an entry by full or short id among held entries, then in the history. */
 export async function findEntryOrHistory(store: StoreAccess, id: string): Promise<{ id: string; entry: Entry | undefined }> {
+  // Checked before it reaches SQL LIKE, where `_` and `%` would match any id.
+  if (!/^[0-9a-f]{1,64}$/i.test(id)) throw new GraspError(`"${id}" is not an event id: give the 64-hex id or a prefix of it`, ExitCode.usage);
   const held = findEntry(await readEntries(store), id);
   if (held.length > 0) {
     const unique = resolveId([...new Set(held.map((entry) => entry.id))], id);

@@ -18,7 +18,10 @@ export async function askDaemon(socketPath: string, request: DaemonRequest, time
       finish({ ok: false, error: `the daemon is not reachable at ${socketPath} (${error.code ?? error.message}); is the policy process running?` }),
     );
     connection.on("connect", () => connection.write(JSON.stringify(request) + "\n"));
-    createInterface({ input: connection }).once("line", (line) => {
+    const lines = createInterface({ input: connection });
+    // readline re-emits the socket's errors; the connection's own handler above answers them.
+    lines.on("error", () => undefined);
+    lines.once("line", (line) => {
       try {
         finish(JSON.parse(line) as DaemonAnswer);
       } catch {

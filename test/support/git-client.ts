@@ -1,7 +1,7 @@
 // A developer's working repository for end-to-end tests: fixed identity and dates, branch
 // main, no signing or background gc, removed with the test's temp dirs.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import type { ExecFileSyncOptions } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -43,14 +43,11 @@ export function workingRepository(): WorkingRepository {
     return { cwd: dir, encoding: "utf8", env: { ...process.env, ...fixedEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } };
   };
   const git = (...args: string[]) => String(execFileSync("git", args, options())).trim();
+  // stderr is kept on success too: a push that succeeds can still carry the server's warnings.
   const tryGit = (...args: string[]): GitResult => {
-    try {
-      const stdout = String(execFileSync("git", args, { ...options(), stdio: ["ignore", "pipe", "pipe"] }));
-      return { status: 0, stdout, stderr: "" };
-    } catch (error) {
-      const failure = error as { status: number; stdout: Buffer | string; stderr: Buffer | string };
-      return { status: failure.status, stdout: String(failure.stdout), stderr: String(failure.stderr) };
-    }
+    const result = spawnSync("git", args, { ...options(), stdio: ["ignore", "pipe", "pipe"] });
+    if (result.error !== undefined) throw result.error;
+    return { status: result.status ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   };
   git("init", "--quiet", "--initial-branch=main");
   git("config", "commit.gpgsign", "false");

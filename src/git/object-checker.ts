@@ -1,10 +1,12 @@
 // "Does this repository have these objects?" is asked for every state and PR event, on
 // strfry's hot path. One long-lived `git cat-file --batch-check` per repository answers it
-// without spawning a process per event; the pool is bounded and idle checkers are closed.
+// without spawning a process per event (it also resolves `refs/nostr/<id>` for PR events);
+// the pool is bounded and idle checkers are closed.
 
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
+import { isHex64 } from "../nostr/event.js";
 import { isObjectId } from "../nostr/repository-state.js";
 import { gitEnvironment } from "./run.js";
 
@@ -24,6 +26,8 @@ export interface ObjectCheckerOptions {
 export interface ObjectChecker {
   /** The objects (of those asked) that the repository does not have. */
   missingObjects(repository: string, oids: readonly string[]): Promise<string[]>;
+  /** Where `refs/nostr/<event id>` points, if it exists. */
+  nostrRef(repository: string, eventId: string): Promise<string | undefined>;
   close(): void;
 }
 
@@ -67,26 +71,38 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
       checker.child.stdin.write(oid + "\n");
     });
 
+  /** One batch of questions (object ids or ref names) and git's answer line for each. */
+  const query = async (repository: string, questions: readonly string[]): Promise<string[]> => {
+    // Recently used goes last, so the first entry is the least recently used.
+    const checker = checkers.get(repository) ?? start(repository);
+    checkers.delete(repository);
+    checkers.set(repository, checker);
+    clearTimeout(checker.idleTimer);
+    const answers = checker.queue.then(() => Promise.all(questions.map((question) => ask(checker, question))));
+    checker.queue = answers.catch(() => undefined);
+    const lines = await answers;
+    checker.idleTimer = setTimeout(() => stop(repository), idleMilliseconds);
+    checker.idleTimer.unref();
+    return lines;
+  };
+
   return {
     async missingObjects(repository, oids) {
       // Anything that is not an object id never reaches git's stdin (no newline injection).
       const valid = oids.filter(isObjectId);
       const missing = oids.filter((oid) => !isObjectId(oid));
       if (valid.length === 0) return missing;
-      // Recently used goes last, so the first entry is the least recently used.
-      const checker = checkers.get(repository) ?? start(repository);
-      checkers.delete(repository);
-      checkers.set(repository, checker);
-      clearTimeout(checker.idleTimer);
-      const answers = checker.queue.then(() => Promise.all(valid.map((oid) => ask(checker, oid))));
-      checker.queue = answers.catch(() => undefined);
-      const lines = await answers;
-      checker.idleTimer = setTimeout(() => stop(repository), idleMilliseconds);
-      checker.idleTimer.unref();
+      const lines = await query(repository, valid);
       valid.forEach((oid, index) => {
         if (!lines[index]!.startsWith(`${oid} `) || lines[index]!.endsWith(" missing")) missing.push(oid);
       });
       return missing;
+    },
+    async nostrRef(repository, eventId) {
+      if (!isHex64(eventId)) return undefined;
+      const [line = ""] = await query(repository, [`refs/nostr/${eventId}`]);
+      const [oid = "", type] = line.split(" ");
+      return isObjectId(oid) && type !== "missing" ? oid : undefined;
     },
     close() {
       for (const repository of [...checkers.keys()]) stop(repository);

@@ -24,7 +24,10 @@ export async function preReceive(config: Config): Promise<void> {
       current: await readBranchesAndTags(repository.path),
       heldStates: repository.heldStates,
       latestAccepted: repository.latestAccepted,
-      pullRequestTip: (id) => repository.index.acceptedPullRequestTip(id) ?? tagValueOfHeld(repository.purgatory.heldEvent(id)?.event),
+      pullRequestTip: (id) => {
+        const held = repository.purgatory.heldEvent(id);
+        return repository.index.acceptedPullRequestTip(id) ?? (held === undefined ? undefined : tagValue(held.event, "c"));
+      },
     });
     if (!decision.allowed) {
       for (const line of decision.errors) process.stderr.write(`error: ${line}\n`);
@@ -44,8 +47,4 @@ export async function preReceive(config: Config): Promise<void> {
   } finally {
     repository.db.close();
   }
-}
-
-function tagValueOfHeld(event: Parameters<typeof tagValue>[0] | undefined): string | undefined {
-  return event === undefined ? undefined : tagValue(event, "c");
 }

@@ -5,7 +5,7 @@ import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
 import type { ObjectChecker } from "../git/object-checker.js";
-import { readBranchesAndTags, readRef } from "../git/refs.js";
+import { readBranchesAndTags } from "../git/refs.js";
 import { repositoryName, repositoryPath } from "../git/repository-path.js";
 import { parseCoordinate } from "../nostr/coordinates.js";
 import { tagValue, tagValues } from "../nostr/event.js";
@@ -66,7 +66,7 @@ export async function gatherGitFacts(event: NostrEvent, view: ServerView, contex
       owner,
       hasData: exists && event.kind === kinds.RepositoryAnnouncement && (await readBranchesAndTags(path)).size > 0,
       missingObjects: exists ? await context.objects.missingObjects(path, objects) : objects,
-      nostrRef: exists && pullRequestKinds.has(event.kind) ? await readRef(path, `refs/nostr/${event.id}`) : undefined,
+      nostrRef: exists && pullRequestKinds.has(event.kind) ? await context.objects.nostrRef(path, event.id) : undefined,
     });
   }
   return { repositories };

@@ -97,9 +97,13 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     log.error("daemon socket unavailable: pushes will be released by the sweep only", { socketPath, error: errorMessage(error) });
     return undefined;
   });
-  const sweepTimer = setInterval(() => {
+  const runSweep = () => {
     void exclusive(() => sweep(context, unixNow())).catch((error: unknown) => log.error("sweep failed", { error: errorMessage(error) }));
-  }, config.sweepIntervalSeconds * 1000);
+  };
+  // strfry starts the plugin only on the first event after its own start: catch up at once
+  // with pushes that completed while no daemon was listening.
+  setImmediate(runSweep);
+  const sweepTimer = setInterval(runSweep, config.sweepIntervalSeconds * 1000);
   // The timer alone must not keep the process alive: it ends when strfry closes stdin.
   sweepTimer.unref();
   log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot, socketPath });

@@ -8,6 +8,7 @@ import { kinds } from "nostr-tools";
 import { readBranchesAndTags, readRef, updateRefs } from "../git/refs.js";
 import { assertInsideGitRoot, repositoryPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
+import { coordinateOf } from "../nostr/coordinates.js";
 import { tagValue } from "../nostr/event.js";
 import type { ReleaseContext, ReleaseReport } from "./release.js";
 import { newReport, releaseIfComplete, releaseOrder } from "./release.js";
@@ -38,7 +39,10 @@ export async function sweep(context: ReleaseContext, now: number): Promise<Sweep
         context.index.forgetHeldAnnouncement(event.id);
         // Only a repository that never received data goes with its announcement.
         const hasData = await readBranchesAndTags(path).then((refs) => refs.size > 0, () => false);
-        if (!hasData && context.index.view.announcement(event.pubkey, tagValue(event, "d") ?? "") === undefined) {
+        const stillAnnounced =
+          context.index.view.announcement(event.pubkey, tagValue(event, "d") ?? "") !== undefined ||
+          context.index.view.isAcceptedCoordinate(coordinateOf(event)!);
+        if (!hasData && !stillAnnounced) {
           await rm(path, { recursive: true, force: true });
         }
       } else if (!context.purgatory.remove(event.id, "expired", now)) {

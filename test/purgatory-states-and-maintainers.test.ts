@@ -132,7 +132,8 @@ describe("state events: maintainers, refs, HEAD, withdrawal and sync", () => {
     const owners = hostedRepository(server, newIdentity(), identifier);
     const maintainers = hostedRepository(server, maintainer, identifier);
     assert.deepEqual(await relay.publish(owners.announcement([["maintainers", maintainer.pubkey]])), purgatoryAnswer);
-    assert.deepEqual(await relay.publish(maintainers.announcement()), purgatoryAnswer);
+    const maintainersAnnouncement = maintainers.announcement();
+    assert.deepEqual(await relay.publish(maintainersAnnouncement), purgatoryAnswer);
     const work = workingRepository();
     const tip = work.commit("first");
     const state = maintainers.state({ "refs/heads/main": tip }, { head: "ref: refs/heads/main" });
@@ -142,5 +143,7 @@ describe("state events: maintainers, refs, HEAD, withdrawal and sync", () => {
     assert.deepEqual(await served(state), [state.id]);
     assert.deepEqual(owners.refs(), new Map([["refs/heads/main", tip]]));
     assert.deepEqual(maintainers.refs(), new Map([["refs/heads/main", tip]]), "the state is authoritative for both repositories");
+    // The copy gave the maintainer's repository its data, so the same push released its announcement.
+    assert.deepEqual(await served(maintainersAnnouncement), [maintainersAnnouncement.id]);
   });
 });

@@ -7,9 +7,8 @@ import { daemonSocketPath } from "../config.js";
 import { alignRepository } from "../git/align-repository.js";
 import { objectChecker } from "../git/object-checker.js";
 import { repositoryName } from "../git/repository-path.js";
+import { winningCompleteState } from "../git/winning-complete-state.js";
 import { askDaemon } from "../plugin/daemon-client.js";
-import { winningState } from "../policy/winning-state.js";
-import { isNewerEvent } from "../nostr/coordinates.js";
 import { openRepositoryContext } from "./repository-context.js";
 import { readRefUpdates } from "./read-updates.js";
 
@@ -20,13 +19,7 @@ export async function postReceive(config: Config): Promise<void> {
   const repository = openRepositoryContext(config);
   const objects = objectChecker();
   try {
-    const latest = repository.latestAccepted;
-    const complete = [];
-    for (const state of repository.heldStates) {
-      const newer = latest === undefined || isNewerEvent({ id: state.id, created_at: state.createdAt }, { id: latest.id, created_at: latest.createdAt });
-      if (newer && (await objects.missingObjects(repository.path, state.objects)).length === 0) complete.push(state);
-    }
-    const winner = winningState(latest === undefined ? complete : [...complete, latest]);
+    const winner = await winningCompleteState(repository.path, repository, objects);
     if (winner !== undefined) await alignRepository(repository.path, winner, objects);
   } finally {
     objects.close();

@@ -2,31 +2,26 @@
 // the held states of that set and the newest accepted one.
 
 import { resolve } from "node:path";
-import { kinds } from "nostr-tools";
 import type { Config } from "../config.js";
 import { databasePath } from "../config.js";
 import { GraspError } from "../errors.js";
 import { repositoryOfPath } from "../git/repository-path.js";
-import { readRepositoryState } from "../nostr/repository-state.js";
-import type { RepositoryState } from "../nostr/repository-state.js";
-import { maintainerSet } from "../policy/maintainers.js";
-import { winningState } from "../policy/winning-state.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
 import type { Db } from "../purgatory/database.js";
 import { purgatory } from "../purgatory/held-events.js";
+import { repositoryStates } from "../purgatory/repository-states.js";
+import type { RepositoryStates } from "../purgatory/repository-states.js";
 import type { Purgatory } from "../purgatory/held-events.js";
 
-export interface RepositoryContext {
+export interface RepositoryContext extends RepositoryStates {
   path: string;
   owner: string;
   identifier: string;
   db: Db;
   index: AcceptedIndex;
   purgatory: Purgatory;
-  heldStates: RepositoryState[];
-  latestAccepted: RepositoryState | undefined;
 }
 
 /** git runs hooks inside the repository; GIT_DIR names it when set. */
@@ -39,14 +34,5 @@ export function openRepositoryContext(config: Config): RepositoryContext {
   const db = openDatabase(databasePath(config));
   const index = acceptedIndex(db);
   const held = purgatory(db);
-  const maintainers = maintainerSet(repository.owner, (pubkey) => index.view.announcement(pubkey, repository.identifier));
-  const heldStates = held
-    .heldWithIdentifier(repository.identifier)
-    .filter(({ event }) => event.kind === kinds.RepositoryState && maintainers.has(event.pubkey))
-    .map(({ event }) => readRepositoryState(event));
-  const accepted = [...maintainers]
-    .map((pubkey) => index.latestAcceptedStateEvent(pubkey, repository.identifier))
-    .filter((event) => event !== undefined)
-    .map(readRepositoryState);
-  return { path, ...repository, db, index, purgatory: held, heldStates, latestAccepted: winningState(accepted) };
+  return { path, ...repository, db, index, purgatory: held, ...repositoryStates(index, held, repository.owner, repository.identifier) };
 }

@@ -8,6 +8,7 @@ import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
 import { alignRepository } from "../git/align-repository.js";
 import { copyObjects } from "../git/copy-objects.js";
+import { winningCompleteState } from "../git/winning-complete-state.js";
 import { createRepository } from "../git/create-repository.js";
 import type { HookInstallation } from "../git/install-hooks.js";
 import type { ObjectChecker } from "../git/object-checker.js";
@@ -23,6 +24,7 @@ import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Verdict } from "../policy/verdict.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
 import type { Purgatory } from "../purgatory/held-events.js";
+import { repositoryStates } from "../purgatory/repository-states.js";
 import { join } from "node:path";
 
 export interface EffectContext {
@@ -91,7 +93,11 @@ export async function acceptEvent(event: NostrEvent, git: GitFacts, context: Eff
   context.purgatory.remove(event.id, "released", now);
 }
 
-/** Aligns every repository the state is authoritative for, copying objects where one lacks them. */
+/**
+ * Aligns every repository the state is authoritative for, copying objects where one lacks
+ * them. Each follows its winning complete state, which is this one unless a newer one is
+ * already complete (then this release must not roll the repository back).
+ */
 async function alignToState(event: NostrEvent, git: GitFacts, context: EffectContext): Promise<void> {
   const state = readRepositoryState(event);
   const complete = git.repositories.find((repository) => repository.missingObjects.length === 0);
@@ -100,6 +106,8 @@ async function alignToState(event: NostrEvent, git: GitFacts, context: EffectCon
     if (repository.missingObjects.length > 0 && complete !== undefined) {
       await copyObjects(pathOf(context, complete.repository), path, repository.missingObjects);
     }
-    await alignRepository(path, state, context.objects);
+    const states = repositoryStates(context.index, context.purgatory, repository.owner, state.identifier);
+    const winner = await winningCompleteState(path, states, context.objects);
+    await alignRepository(path, winner ?? state, context.objects);
   }
 }

@@ -35,7 +35,7 @@ export function releaseOrder(events: readonly NostrEvent[]): NostrEvent[] {
   return [...events].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
 }
 
-/** Held events that could belong to the repository `<owner>/<d>`. */
+/** Held events that a push to the repository `<owner>/<d>` may have completed. */
 export function heldForRepository(context: ReleaseContext, owner: string, identifier: string): NostrEvent[] {
   const view = context.index.view;
   const byOwner = (pubkey: string) => view.announcement(pubkey, identifier);
@@ -44,7 +44,8 @@ export function heldForRepository(context: ReleaseContext, owner: string, identi
     .heldWithIdentifier(identifier)
     .map((held) => held.event)
     .filter((event) => {
-      if (event.kind === kinds.RepositoryAnnouncement) return event.pubkey === owner;
+      // Any owner's: the state's objects may have been copied into their repositories too.
+      if (event.kind === kinds.RepositoryAnnouncement) return true;
       if (event.kind === kinds.RepositoryState) return maintainers.has(event.pubkey);
       return pullRequestKinds.has(event.kind);
     });
@@ -91,7 +92,11 @@ export async function releaseIfComplete(event: NostrEvent, context: ReleaseConte
 
 export async function releaseRepository(context: ReleaseContext, owner: string, identifier: string): Promise<ReleaseReport> {
   const report = newReport();
-  for (const event of releaseOrder(heldForRepository(context, owner, identifier))) {
+  const held = releaseOrder(heldForRepository(context, owner, identifier));
+  for (const event of held) await releaseIfComplete(event, context, report);
+  // A released state copies its objects into the other owners' repositories of this d, so
+  // their held announcements may be complete only now.
+  for (const event of held.filter((event) => event.kind === kinds.RepositoryAnnouncement)) {
     await releaseIfComplete(event, context, report);
   }
   return report;

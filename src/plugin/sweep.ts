@@ -5,11 +5,13 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { kinds } from "nostr-tools";
+import type { NostrEvent } from "nostr-tools";
 import { readBranchesAndTags, readRef, updateRefs } from "../git/refs.js";
 import { assertInsideGitRoot, repositoryPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
 import { coordinateOf } from "../nostr/coordinates.js";
 import { tagValue } from "../nostr/event.js";
+import { targetsOf } from "./gather-git-facts.js";
 import type { ReleaseContext, ReleaseReport } from "./release.js";
 import { newReport, releaseIfComplete, releaseOrder } from "./release.js";
 
@@ -17,24 +19,37 @@ export interface SweepReport extends ReleaseReport {
   expired: string[];
 }
 
-/** A push is being received (its objects sit in a quarantine directory): keep what it may complete. */
+/** A push is being received (its objects sit in a quarantine directory). */
 async function isReceivingPush(repository: string): Promise<boolean> {
   const entries = await readdir(join(repository, "objects")).catch(() => [] as string[]);
   return entries.some((entry) => entry.startsWith("tmp_objdir-incoming"));
 }
 
+/**
+ * While a push to one of its repositories is under way the sweep leaves an event alone:
+ * it must not expire before the push's post-receive has run, however long the upload takes,
+ * and releasing it would move refs under the push's feet.
+ */
+async function concernsAPushUnderWay(event: NostrEvent, context: ReleaseContext): Promise<boolean> {
+  for (const { owner, identifier } of targetsOf(event, context.index.view, context.service).targets) {
+    if (await isReceivingPush(repositoryPath(context.gitRoot, owner, identifier))) return true;
+  }
+  return false;
+}
+
 export async function sweep(context: ReleaseContext, now: number): Promise<SweepReport> {
   const report: SweepReport = { ...newReport(), expired: [] };
   for (const event of releaseOrder(context.purgatory.all().map((held) => held.event))) {
+    if (await concernsAPushUnderWay(event, context)) continue;
     await releaseIfComplete(event, context, report);
   }
 
   for (const held of context.purgatory.expired(now)) {
     const { event } = held;
     try {
+      if (await concernsAPushUnderWay(event, context)) continue;
       if (event.kind === kinds.RepositoryAnnouncement) {
         const path = repositoryPath(context.gitRoot, event.pubkey, tagValue(event, "d") ?? "");
-        if (await isReceivingPush(path)) continue;
         if (!context.purgatory.remove(event.id, "expired", now)) continue;
         context.index.forgetHeldAnnouncement(event.id);
         // Only a repository that never received data goes with its announcement.

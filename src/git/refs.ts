@@ -3,12 +3,6 @@
 
 import { runGit } from "./run.js";
 
-const zeroOid = /^0+$/;
-
-export function isZeroOid(oid: string): boolean {
-  return zeroOid.test(oid);
-}
-
 /** Every ref under the given prefixes with the object it points at. */
 export async function readRefs(repository: string, prefixes: readonly string[] = ["refs/"]): Promise<Map<string, string>> {
   const { stdout } = await runGit(["for-each-ref", "--format=%(objectname) %(refname)", ...prefixes], { cwd: repository });

@@ -1,7 +1,8 @@
 // "Does this repository have these objects?" is asked for every state and PR event, on
 // strfry's hot path. One long-lived `git cat-file --batch-check` per repository answers it
 // without spawning a process per event (it also resolves `refs/nostr/<id>` for PR events);
-// the pool is bounded and idle checkers are closed.
+// the pool is bounded (a checker with questions in flight is never evicted, so the bound gives
+// way under load rather than answers) and idle checkers are closed.
 
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
@@ -16,6 +17,8 @@ interface Checker {
   idleTimer: NodeJS.Timeout | undefined;
   /** Serialises callers: one batch of questions at a time per process. */
   queue: Promise<unknown>;
+  /** Batches asked and not yet answered: a busy checker is never stopped. */
+  inFlight: number;
 }
 
 export interface ObjectCheckerOptions {
@@ -46,13 +49,17 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
   };
 
   const start = (repository: string): Checker => {
-    if (checkers.size >= maxProcesses) stop(checkers.keys().next().value!);
+    if (checkers.size >= maxProcesses) {
+      // Map order is least recently used first.
+      const idle = [...checkers].find(([, checker]) => checker.inFlight === 0);
+      if (idle !== undefined) stop(idle[0]);
+    }
     const child = spawn("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
       cwd: repository,
       env: { ...process.env, ...gitEnvironment },
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const checker: Checker = { child, waiting: [], idleTimer: undefined, queue: Promise.resolve() };
+    const checker: Checker = { child, waiting: [], idleTimer: undefined, queue: Promise.resolve(), inFlight: 0 };
     createInterface({ input: child.stdout }).on("line", (line) => checker.waiting.shift()?.(line));
     child.stderr.resume();
     child.on("exit", () => {
@@ -78,11 +85,20 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
     checkers.delete(repository);
     checkers.set(repository, checker);
     clearTimeout(checker.idleTimer);
+    checker.inFlight += 1;
     const answers = checker.queue.then(() => Promise.all(questions.map((question) => ask(checker, question))));
     checker.queue = answers.catch(() => undefined);
-    const lines = await answers;
-    checker.idleTimer = setTimeout(() => stop(repository), idleMilliseconds);
-    checker.idleTimer.unref();
+    let lines: string[];
+    try {
+      lines = await answers;
+    } finally {
+      checker.inFlight -= 1;
+      if (checker.inFlight === 0) {
+        clearTimeout(checker.idleTimer);
+        checker.idleTimer = setTimeout(() => stop(repository), idleMilliseconds);
+        checker.idleTimer.unref();
+      }
+    }
     return lines;
   };
 

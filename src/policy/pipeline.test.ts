@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
+import type { NostrEvent } from "nostr-tools";
 import { parseServiceHost } from "../config.js";
 import { announcement, announcementCoordinate, newAuthor, repositoryState, testServiceHost } from "../nostr/event-fixtures.js";
+import type { GitFacts } from "./git-facts.js";
 import { buildRules, decide, duplicateHoldMessage } from "./pipeline.js";
 import type { Rule } from "./rule.js";
 import { known, ruleInput, testView } from "./view-fixture.js";
@@ -83,5 +85,51 @@ describe("buildRules", () => {
     assert.match(decide(rules, ruleInput(repositoryState(author, "repo"), view)).msg, /^blocked: .* is not a maintainer/);
     assert.match(decide(rules, ruleInput(announcement(author, "repo", { relays: [] }), view)).msg, /^blocked: announcement does not list/);
     assert.match(decide(rules, ruleInput(author.sign({ kind: kinds.ShortTextNote }), view)).msg, /references no repository/);
+  });
+});
+
+describe("decide with the server's rules: an event resubmitted while it is held", () => {
+  const rules = buildRules({ service: parseServiceHost(testServiceHost) });
+  const owner = newAuthor();
+  const contributor = newAuthor();
+  const hosted = announcement(owner, "repo");
+  const coordinate = announcementCoordinate(owner, "repo");
+  const tip = "c".repeat(40);
+  const git = (facts: { hasData?: boolean; missingObjects?: string[]; nostrRef?: string }): GitFacts => ({
+    repositories: [
+      { repository: `${owner.npub}/repo.git`, owner: owner.pubkey, hasData: facts.hasData ?? true, missingObjects: facts.missingObjects ?? [], nostrRef: facts.nostrRef },
+    ],
+  });
+  const viewHolding = (...ids: string[]) =>
+    testView({ announcements: [known(hosted)], coordinates: [coordinate], acceptedIds: [hosted.id], held: ids.map((id) => ({ id })) });
+  const decideWith = (event: NostrEvent, facts: GitFacts, heldIds: string[]) => decide(rules, { event, view: viewHolding(...heldIds), now: 0, git: facts });
+
+  const state = repositoryState(owner, "repo");
+  const pullRequest = contributor.sign({ kind: kinds.GitPullRequest, tags: [["a", coordinate], ["c", tip]] });
+  const newAnnouncement = announcement(owner, "new-repo");
+
+  it("answers a state still waiting for its objects with duplicate: in purgatory, and a first one with the purgatory message", () => {
+    assert.deepEqual(decideWith(state, git({ missingObjects: ["a".repeat(40)] }), [state.id]), { action: "hold", msg: "duplicate: in purgatory" });
+    assert.deepEqual(decideWith(state, git({ missingObjects: ["a".repeat(40)] }), []), { action: "hold", msg: purgatoryMessage });
+  });
+
+  it("answers a PR still waiting for its tip with duplicate: in purgatory", () => {
+    assert.deepEqual(decideWith(pullRequest, git({ missingObjects: [tip] }), [pullRequest.id]), { action: "hold", msg: duplicateHoldMessage });
+    assert.deepEqual(decideWith(pullRequest, git({ missingObjects: [tip] }), []), { action: "hold", msg: purgatoryMessage });
+  });
+
+  it("answers an announcement still waiting for a first push with duplicate: in purgatory", () => {
+    const facts: GitFacts = { repositories: [{ repository: `${owner.npub}/new-repo.git`, owner: owner.pubkey, hasData: false, missingObjects: [], nostrRef: undefined }] };
+    assert.deepEqual(decideWith(newAnnouncement, facts, [newAnnouncement.id]), { action: "hold", msg: duplicateHoldMessage });
+    assert.deepEqual(decideWith(newAnnouncement, facts, []), { action: "hold", msg: purgatoryMessage });
+  });
+
+  it("accepts a held event whose git data has arrived meanwhile: only a hold becomes a duplicate", () => {
+    assert.deepEqual(decideWith(state, git({}), [state.id]), accept());
+    assert.deepEqual(decideWith(pullRequest, git({ nostrRef: tip }), [pullRequest.id]), accept());
+  });
+
+  it("does not call an event a duplicate because another event is held", () => {
+    assert.deepEqual(decideWith(state, git({ missingObjects: [tip] }), [pullRequest.id]), { action: "hold", msg: purgatoryMessage });
   });
 });

@@ -34,14 +34,18 @@ export function historyTotals(db: Db): Record<HistoryEntry, number> {
   return totals;
 }
 
-/** Seconds from first being held to release, for every released event. */
+/** Seconds from arrival to release for every release: from the hold that the release ended. */
 export function secondsToRelease(db: Db): number[] {
   return db
     .prepare<[], { seconds: number }>(
-      `SELECT released.at - held.at AS seconds
-       FROM purgatory_history AS released
-       JOIN purgatory_history AS held ON held.entry_id = released.entry_id AND held.what = 'held'
-       WHERE released.what = 'released'`,
+      `SELECT seconds FROM (
+         SELECT released.at - (
+           SELECT MAX(held.at) FROM purgatory_history AS held
+           WHERE held.entry_id = released.entry_id AND held.what = 'held' AND held.seq < released.seq
+         ) AS seconds
+         FROM purgatory_history AS released
+         WHERE released.what = 'released'
+       ) WHERE seconds IS NOT NULL`,
     )
     .all()
     .map((row) => row.seconds);

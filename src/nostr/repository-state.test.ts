@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { kinds } from "nostr-tools";
+import { newAuthor } from "./event-fixtures.js";
+import { isObjectId, readRepositoryState, repositoryStateProblem } from "./repository-state.js";
+import type { RepositoryState } from "./repository-state.js";
+
+const author = newAuthor();
+const A = "a".repeat(40);
+const B = "b".repeat(40);
+const C = "c".repeat(40);
+
+const stateEvent = (tags: string[][]) => author.sign({ kind: kinds.RepositoryState, tags: [["d", "repo"], ...tags] });
+
+describe("readRepositoryState", () => {
+  it("reads id, author, d, created_at, branches, tags, objects and HEAD", () => {
+    const event = stateEvent([
+      ["refs/heads/main", A],
+      ["refs/heads/feature/x", B],
+      ["refs/tags/v1", C],
+      ["HEAD", "ref: refs/heads/main"],
+    ]);
+    const state = readRepositoryState(event);
+    assert.equal(state.id, event.id);
+    assert.equal(state.author, author.pubkey);
+    assert.equal(state.identifier, "repo");
+    assert.equal(state.createdAt, event.created_at);
+    assert.deepEqual([...state.refs], [
+      ["refs/heads/main", A],
+      ["refs/heads/feature/x", B],
+      ["refs/tags/v1", C],
+    ]);
+    assert.deepEqual(state.objects, [A, B, C]);
+    assert.equal(state.head, "refs/heads/main");
+  });
+
+  it("counts a peeled ^{} entry as an object that must exist, but not as a ref", () => {
+    const state = readRepositoryState(stateEvent([["refs/heads/main", A], ["refs/tags/v1", B], ["refs/tags/v1^{}", C]]));
+    assert.deepEqual([...state.refs], [["refs/heads/main", A], ["refs/tags/v1", B]]);
+    assert.deepEqual(state.objects, [A, B, C]);
+  });
+
+  it("lists each object once", () => {
+    const state = readRepositoryState(stateEvent([["refs/heads/main", A], ["refs/heads/dev", A], ["refs/tags/v1", B], ["refs/tags/v1^{}", A]]));
+    assert.deepEqual(state.objects, [A, B]);
+    assert.equal(state.refs.size, 3);
+  });
+
+  it("reads both forms of HEAD, and none", () => {
+    assert.equal(readRepositoryState(stateEvent([["HEAD", "ref: refs/heads/dev"]])).head, "refs/heads/dev");
+    assert.equal(readRepositoryState(stateEvent([["HEAD", "refs/heads/dev"]])).head, "refs/heads/dev");
+    assert.equal(readRepositoryState(stateEvent([["HEAD", "ref:refs/heads/dev"]])).head, "refs/heads/dev");
+    assert.equal(readRepositoryState(stateEvent([["refs/heads/main", A]])).head, undefined);
+  });
+
+  it("never takes HEAD as an object", () => {
+    const state = readRepositoryState(stateEvent([["HEAD", A]]));
+    assert.deepEqual(state.objects, []);
+    assert.equal(state.refs.size, 0);
+  });
+
+  it("ignores tags that are not branches or tags, and tags without a value", () => {
+    const state = readRepositoryState(
+      stateEvent([
+        ["refs/notes/commits", A],
+        ["refs/remotes/origin/main", A],
+        ["refs/nostr/" + "e".repeat(64), A],
+        ["refs/heads/main"],
+        ["refs/heads", B],
+        ["t", "refs/heads/main"],
+        ["heads/main", B],
+        ["refs/heads/dev", C],
+      ]),
+    );
+    assert.deepEqual([...state.refs], [["refs/heads/dev", C]]);
+    assert.deepEqual(state.objects, [C]);
+  });
+
+  it("lower-cases upper-case hex object ids", () => {
+    const state = readRepositoryState(stateEvent([["refs/heads/main", A.toUpperCase()], ["refs/tags/v1^{}", "Bb".repeat(20)]]));
+    assert.deepEqual([...state.refs], [["refs/heads/main", A]]);
+    assert.deepEqual(state.objects, [A, B]);
+  });
+
+  it("has an empty identifier when there is no d tag", () => {
+    const event = author.sign({ kind: kinds.RepositoryState, tags: [["refs/heads/main", A]] });
+    assert.equal(readRepositoryState(event).identifier, "");
+  });
+});
+
+describe("isObjectId", () => {
+  it("accepts 40 and 64 lower-case hex characters only", () => {
+    assert.equal(isObjectId(A), true);
+    assert.equal(isObjectId("0".repeat(64)), true);
+    for (const value of [A.toUpperCase(), A.slice(1), "a".repeat(41), "a".repeat(63), "g".repeat(40), `${A}\n`, ""]) {
+      assert.equal(isObjectId(value), false, JSON.stringify(value));
+    }
+  });
+});
+
+describe("repositoryStateProblem", () => {
+  const state = (tags: string[][]): RepositoryState => readRepositoryState(stateEvent(tags));
+
+  it("is undefined for a state of object ids with a branch HEAD (sha1 or sha256), or no HEAD", () => {
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", A], ["refs/tags/v1^{}", B], ["HEAD", "ref: refs/heads/main"]])), undefined);
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", "f".repeat(64)]])), undefined);
+    assert.equal(repositoryStateProblem(state([])), undefined);
+  });
+
+  it("names a value that is not an object id, branch or peeled", () => {
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", "main"]])), 'declares "main", which is not a git object id');
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", A], ["refs/tags/v1^{}", "abc"]])), 'declares "abc", which is not a git object id');
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", `${A} `]])), `declares "${A} ", which is not a git object id`);
+  });
+
+  it("quotes at most 80 characters of a bad value", () => {
+    const long = "z".repeat(500);
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", long]])), `declares "${"z".repeat(80)}", which is not a git object id`);
+  });
+
+  it("names a HEAD that is not a branch", () => {
+    assert.equal(repositoryStateProblem(state([["HEAD", "ref: refs/tags/v1"]])), 'has HEAD "refs/tags/v1", which is not a branch');
+    assert.equal(repositoryStateProblem(state([["HEAD", A]])), `has HEAD "${A}", which is not a branch`);
+    assert.equal(repositoryStateProblem(state([["HEAD", "main"]])), 'has HEAD "main", which is not a branch');
+    assert.equal(repositoryStateProblem(state([["HEAD", ""]])), 'has HEAD "", which is not a branch');
+  });
+
+  it("reports a bad object before a bad HEAD", () => {
+    assert.match(repositoryStateProblem(state([["HEAD", "main"], ["refs/heads/main", "nope"]]))!, /^declares "nope"/);
+  });
+});

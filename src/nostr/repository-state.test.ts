@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
 import { newAuthor } from "./event-fixtures.js";
-import { isObjectId, readRepositoryState, repositoryStateProblem } from "./repository-state.js";
+import { isObjectId, readRepositoryState, refNameProblem, repositoryStateProblem } from "./repository-state.js";
 import type { RepositoryState } from "./repository-state.js";
 
 const author = newAuthor();
@@ -127,5 +127,42 @@ describe("repositoryStateProblem", () => {
 
   it("reports a bad object before a bad HEAD", () => {
     assert.match(repositoryStateProblem(state([["HEAD", "main"], ["refs/heads/main", "nope"]]))!, /^declares "nope"/);
+  });
+});
+
+describe("refNameProblem (git check-ref-format, so update-ref never fails on a declared ref)", () => {
+  it("allows ordinary branch and tag names", () => {
+    for (const ref of ["refs/heads/main", "refs/heads/feature/x-1", "refs/tags/v1.0.0", "refs/heads/ünïcødé"]) {
+      assert.equal(refNameProblem(ref), undefined, ref);
+    }
+  });
+
+  it("refuses what git refuses", () => {
+    const refused = [
+      "refs/heads/a..b",
+      "refs/heads/x y",
+      "refs/heads/a~1",
+      "refs/heads/a^",
+      "refs/heads/a:b",
+      "refs/heads/a?",
+      "refs/heads/a*",
+      "refs/heads/a[b",
+      "refs/heads/a\\b",
+      "refs/heads/a@{1}",
+      "refs/heads/.hidden",
+      "refs/heads/a.lock",
+      "refs/heads//double",
+      "refs/heads/trailing/",
+      "refs/heads/dot.",
+      "refs/heads/tab\there",
+      `refs/heads/${"x".repeat(1100)}`,
+    ];
+    for (const ref of refused) assert.notEqual(refNameProblem(ref), undefined, ref);
+  });
+
+  it("makes a state with such a ref a problem, naming it", () => {
+    const A = "a".repeat(40);
+    const event = { id: "1".repeat(64), pubkey: "2".repeat(64), created_at: 1, kind: kinds.RepositoryState, content: "", sig: "3".repeat(128), tags: [["d", "r"], ["refs/heads/a..b", A]] };
+    assert.match(repositoryStateProblem(readRepositoryState(event)) ?? "", /^declares ref "refs\/heads\/a\.\.b", which contains '\.\.'/);
   });
 });

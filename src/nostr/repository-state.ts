@@ -56,8 +56,26 @@ export function readRepositoryState(event: NostrEvent): RepositoryState {
   };
 }
 
-/** Why this state cannot be served as declared, or undefined when every value is an object id. */
+/** What git's check-ref-format would refuse in a ref name (so `update-ref` cannot fail on it). */
+export function refNameProblem(ref: string): string | undefined {
+  if (ref.length > 1024) return "is longer than 1024 characters";
+  // Control characters, space and git's specials ~ ^ : ? * [ \ are never allowed.
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return "has a character git does not allow in ref names";
+  if (ref.includes("..") || ref.includes("@{")) return "contains '..' or '@{'";
+  const components = ref.split("/");
+  if (components.some((component) => component === "" || component.startsWith(".") || component.endsWith(".lock"))) {
+    return "has an empty component, one starting with '.' or one ending in '.lock'";
+  }
+  if (ref.endsWith(".")) return "ends with '.'";
+  return undefined;
+}
+
+/** Why this state cannot be served as declared, or undefined when git can hold every ref it declares. */
 export function repositoryStateProblem(state: RepositoryState): string | undefined {
+  for (const ref of state.refs.keys()) {
+    const problem = refNameProblem(ref);
+    if (problem !== undefined) return `declares ref "${ref.slice(0, 80)}", which ${problem}`;
+  }
   const bad = state.objects.find((oid) => !isObjectId(oid));
   if (bad !== undefined) return `declares "${bad.slice(0, 80)}", which is not a git object id`;
   if (state.head !== undefined && !state.head.startsWith("refs/heads/")) return `has HEAD "${state.head.slice(0, 80)}", which is not a branch`;

@@ -76,7 +76,13 @@ export async function acceptEvent(event: NostrEvent, git: GitFacts, context: Eff
     }
     context.index.recordAccepted(event, { listsService });
   } else if (event.kind === kinds.RepositoryState) {
-    if (context.index.recordAccepted(event)) await alignToState(event, git, context);
+    // Align first: if git refuses (a branch at a tree, say) the event is answered with the
+    // error and not recorded, so index and repository never disagree.
+    const latest = context.index.view.latestAcceptedState(event.pubkey, tagValue(event, "d") ?? "");
+    if (latest === undefined || latest.id === event.id || isNewerEvent(event, { id: latest.id, created_at: latest.createdAt })) {
+      await alignToState(event, git, context);
+    }
+    context.index.recordAccepted(event);
   } else if (pullRequestKinds.has(event.kind)) {
     const tip = tagValue(event, "c")!;
     for (const repository of git.repositories) {
@@ -107,7 +113,7 @@ async function alignToState(event: NostrEvent, git: GitFacts, context: EffectCon
       await copyObjects(pathOf(context, complete.repository), path, repository.missingObjects);
     }
     const states = repositoryStates(context.index, context.purgatory, repository.owner, state.identifier);
-    const winner = await winningCompleteState(path, states, context.objects);
+    const winner = await winningCompleteState(path, { ...states, heldStates: [...states.heldStates, state] }, context.objects);
     await alignRepository(path, winner ?? state, context.objects);
   }
 }

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
 
-const fixedEnvironment = {
+/** The environment every test git call runs with (the end-to-end tests' clients use it too). */
+export const fixedGitEnvironment = {
   GIT_AUTHOR_NAME: "Test Author",
   GIT_AUTHOR_EMAIL: "author@example.com",
   GIT_COMMITTER_NAME: "Test Author",
@@ -48,7 +49,7 @@ export function git(cwd: string, ...args: string[]): string {
       cwd,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...fixedEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      env: { ...process.env, ...fixedGitEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
     }),
   ).trim();
 }

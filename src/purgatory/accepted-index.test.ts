@@ -1,35 +1,22 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor, nextCreatedAt } from "../nostr/event-fixtures.js";
 import type { TestAuthor } from "../nostr/event-fixtures.js";
 import { acceptedIndex } from "./accepted-index.js";
 import type { AcceptedIndex } from "./accepted-index.js";
-import { openDatabase } from "./database.js";
 import type { Db } from "./database.js";
+import { storeFixture } from "./store-fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "grasp-index-test-"));
-const open: Db[] = [];
-after(() => {
-  for (const db of open) if (db.open) db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
+const stores = storeFixture("index");
 function freshIndex(): { index: AcceptedIndex; db: Db; path: string } {
-  const path = join(root, `index-${(counter += 1)}.sqlite`);
-  const db = openDatabase(path);
-  open.push(db);
+  const { db, path } = stores.fresh();
   return { index: acceptedIndex(db), db, path };
 }
 
 function reopen(path: string): { index: AcceptedIndex; db: Db } {
-  const db = openDatabase(path);
-  open.push(db);
+  const db = stores.open(path);
   return { index: acceptedIndex(db), db };
 }
 

@@ -1,27 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ExitCode, GraspError } from "../errors.js";
-import { currentSchemaVersion, migrate, openDatabase, schemaVersion } from "./database.js";
+import { currentSchemaVersion, migrate, schemaVersion } from "./database.js";
 import type { Db } from "./database.js";
 import { migrations } from "./migrations.js";
+import { storeFixture } from "./store-fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "grasp-db-test-"));
-const open: Db[] = [];
-after(() => {
-  for (const db of open) if (db.open) db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
-const freshPath = (name = "store.sqlite") => join(root, `case-${(counter += 1)}`, name);
-function openAt(path: string, options?: Parameters<typeof openDatabase>[1]): Db {
-  const db = openDatabase(path, options);
-  open.push(db);
-  return db;
-}
+const stores = storeFixture("db");
+const { root, freshPath } = stores;
+const openAt = stores.open;
 
 const tables = (db: Db) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);

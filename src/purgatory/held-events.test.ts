@@ -1,36 +1,23 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor, nextCreatedAt, repositoryState } from "../nostr/event-fixtures.js";
 import type { TestAuthor } from "../nostr/event-fixtures.js";
-import { openDatabase } from "./database.js";
 import type { Db } from "./database.js";
 import { heldIdentifierOf, purgatory } from "./held-events.js";
 import type { Placeholder, Purgatory } from "./held-events.js";
 import { historyOf } from "./inspection.js";
+import { storeFixture } from "./store-fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "grasp-held-test-"));
-const open: Db[] = [];
-after(() => {
-  for (const db of open) if (db.open) db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
+const stores = storeFixture("held");
 function freshStore(): { store: Purgatory; db: Db; path: string } {
-  const path = join(root, `held-${(counter += 1)}.sqlite`);
-  const db = openDatabase(path);
-  open.push(db);
+  const { db, path } = stores.fresh();
   return { store: purgatory(db), db, path };
 }
 
 function reopen(path: string): { store: Purgatory; db: Db } {
-  const db = openDatabase(path);
-  open.push(db);
+  const db = stores.open(path);
   return { store: purgatory(db), db };
 }
 

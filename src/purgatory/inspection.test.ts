@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { newAuthor, repositoryState } from "../nostr/event-fixtures.js";
-import { openDatabase } from "./database.js";
 import type { Db } from "./database.js";
 import { purgatory } from "./held-events.js";
 import type { Purgatory } from "./held-events.js";
 import { historyIdsStartingWith, historyOf, historyTotals, secondsToRelease } from "./inspection.js";
+import { storeFixture } from "./store-fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "grasp-inspection-test-"));
-const open: Db[] = [];
-after(() => {
-  for (const db of open) if (db.open) db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
+const stores = storeFixture("inspection");
 function freshStore(): { db: Db; store: Purgatory } {
-  const db = openDatabase(join(root, `inspection-${(counter += 1)}.sqlite`));
-  open.push(db);
+  const { db } = stores.fresh();
   return { db, store: purgatory(db) };
 }
 

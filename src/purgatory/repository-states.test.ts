@@ -1,30 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor } from "../nostr/event-fixtures.js";
 import type { TestAuthor } from "../nostr/event-fixtures.js";
 import { readRepositoryState } from "../nostr/repository-state.js";
 import { acceptedIndex } from "./accepted-index.js";
-import { openDatabase } from "./database.js";
-import type { Db } from "./database.js";
 import { purgatory } from "./held-events.js";
 import { repositoryStates } from "./repository-states.js";
+import { storeFixture } from "./store-fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "grasp-states-test-"));
-const open: Db[] = [];
-after(() => {
-  for (const db of open) if (db.open) db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
+const stores = storeFixture("states");
 function freshStore() {
-  const db = openDatabase(join(root, `states-${(counter += 1)}.sqlite`));
-  open.push(db);
+  const { db } = stores.fresh();
   return { index: acceptedIndex(db), held: purgatory(db) };
 }
 

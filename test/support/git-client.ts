@@ -5,16 +5,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import type { ExecFileSyncOptions } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { fixedGitEnvironment } from "../../src/git/git-fixture.js";
 import { tempDir } from "./temp-dir.js";
 
-const fixedEnvironment = {
-  GIT_AUTHOR_NAME: "Test Author",
-  GIT_AUTHOR_EMAIL: "author@example.com",
-  GIT_COMMITTER_NAME: "Test Author",
-  GIT_COMMITTER_EMAIL: "author@example.com",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_TERMINAL_PROMPT: "0",
-};
 
 let tick = 1_700_000_000;
 
@@ -40,7 +33,7 @@ export function workingRepository(): WorkingRepository {
   const options = (): ExecFileSyncOptions => {
     tick += 60;
     const date = `@${tick} +0000`;
-    return { cwd: dir, encoding: "utf8", env: { ...process.env, ...fixedEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } };
+    return { cwd: dir, encoding: "utf8", env: { ...process.env, ...fixedGitEnvironment, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } };
   };
   const git = (...args: string[]) => String(execFileSync("git", args, options())).trim();
   // stderr is kept on success too: a push that succeeds can still carry the server's warnings.
@@ -50,8 +43,6 @@ export function workingRepository(): WorkingRepository {
     return { status: result.status ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   };
   git("init", "--quiet", "--initial-branch=main");
-  git("config", "commit.gpgsign", "false");
-  git("config", "gc.auto", "0");
   let counter = 0;
   return {
     dir,

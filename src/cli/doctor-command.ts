@@ -4,7 +4,6 @@ import { constants, existsSync, statSync } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import WebSocket from "ws";
 import type { Config } from "../config.js";
 import { daemonSocketPath, databasePath, loadConfig } from "../config.js";
 import { ExitCode, GraspError } from "../errors.js";
@@ -12,6 +11,7 @@ import { hostedRepositories } from "../git/hosted-repositories.js";
 import { hookInstallationFor, hookNames, hookWrapper } from "../git/install-hooks.js";
 import { errorMessage } from "../log.js";
 import { askDaemon } from "../plugin/daemon-client.js";
+import { relayRequest } from "../plugin/relay-request.js";
 import { currentSchemaVersion, openDatabase, schemaVersion } from "../purgatory/database.js";
 import { printJson } from "./format.js";
 
@@ -83,22 +83,11 @@ async function hooksInstalled(config: Config): Promise<Check> {
     : fail("hooks", `${stale.length} of ${repositories.length} lack current hooks: ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}`, "run grasp-purgatory install-hooks --all");
 }
 
-function relayAnswers(url: string): Promise<Check> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url);
-    const finish = (check: Check) => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => undefined);
-      socket.terminate();
-      resolve(check);
-    };
-    const fix = `start the relay, or set relayUrl to where strfry listens (e.g. ws://127.0.0.1:7777)`;
-    const timer = setTimeout(() => finish(fail("release sink", `${url} did not answer within 5 s`, fix)), 5000);
-    socket.on("open", () => socket.send(JSON.stringify(["REQ", "doctor", { limit: 0 }])));
-    socket.on("message", () => finish(pass("release sink", `relay ${url} answers`)));
-    socket.on("error", (error) => finish(fail("release sink", `${url}: ${error.message}`, fix)));
-  });
+async function relayAnswers(url: string): Promise<Check> {
+  const answer = await relayRequest(url, ["REQ", "doctor", { limit: 0 }], () => true, 5000);
+  return answer.ok
+    ? pass("release sink", `relay ${url} answers`)
+    : fail("release sink", answer.error, "start the relay, or set relayUrl to where strfry listens (e.g. ws://127.0.0.1:7777)");
 }
 
 async function importCommandExists(command: string): Promise<Check> {

@@ -4,8 +4,8 @@
 
 import { spawn } from "node:child_process";
 import type { NostrEvent } from "nostr-tools";
-import WebSocket from "ws";
 import type { ReleaseSinkConfig } from "../config.js";
+import { relayRequest } from "./relay-request.js";
 
 export interface DeliveryResult {
   ok: boolean;
@@ -26,32 +26,11 @@ export function releaseSink(config: ReleaseSinkConfig): ReleaseSink {
 function websocketSink(relayUrl: string): ReleaseSink {
   return {
     kind: "websocket",
-    deliver: (event) =>
-      new Promise((resolve) => {
-        const socket = new WebSocket(relayUrl);
-        const finish = (result: DeliveryResult) => {
-          clearTimeout(timer);
-          socket.removeAllListeners();
-          socket.on("error", () => undefined);
-          socket.close();
-          resolve(result);
-        };
-        const timer = setTimeout(() => finish({ ok: false, message: `no OK from ${relayUrl} within ${deliveryTimeoutMs / 1000} s` }), deliveryTimeoutMs);
-        socket.on("open", () => socket.send(JSON.stringify(["EVENT", event])));
-        socket.on("message", (data) => {
-          let message: unknown;
-          try {
-            message = JSON.parse(String(data));
-          } catch {
-            return;
-          }
-          if (Array.isArray(message) && message[0] === "OK" && message[1] === event.id) {
-            finish({ ok: message[2] === true, message: String(message[3] ?? "") });
-          }
-        });
-        socket.on("error", (error) => finish({ ok: false, message: `cannot publish to ${relayUrl}: ${error.message}` }));
-        socket.on("close", () => finish({ ok: false, message: `${relayUrl} closed the connection before answering` }));
-      }),
+    deliver: async (event) => {
+      const answer = await relayRequest(relayUrl, ["EVENT", event], (message) => message[0] === "OK" && message[1] === event.id, deliveryTimeoutMs);
+      if (!answer.ok) return { ok: false, message: `cannot publish: ${answer.error}` };
+      return { ok: answer.message[2] === true, message: String(answer.message[3] ?? "") };
+    },
   };
 }
 

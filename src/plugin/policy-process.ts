@@ -77,6 +77,9 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     sink: releaseSink(config.releaseSink),
   };
   const exclusive = serialised();
+  // A stray rejection must not end the plugin while it is idle: strfry would answer the next
+  // event with "error: internal error" before restarting it.
+  process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: errorMessage(reason) }));
 
   const handleDaemonRequest = async (request: DaemonRequest): Promise<DaemonAnswer> => {
     if (request.op === "ping") return { ok: true, pid: process.pid };

@@ -22,6 +22,7 @@ import { missingServiceListings } from "../policy/announcement-lists-service.js"
 import type { GitFacts } from "../policy/git-facts.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Verdict } from "../policy/verdict.js";
+import type { ServerView } from "../policy/view.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
 import type { Purgatory } from "../purgatory/held-events.js";
 import { repositoryStates } from "../purgatory/repository-states.js";
@@ -29,6 +30,8 @@ import { join } from "node:path";
 
 export interface EffectContext {
   service: ServiceAddress;
+  /** The index and the purgatory as the rules see them. */
+  view: ServerView;
   gitRoot: string;
   hooks: HookInstallation;
   index: AcceptedIndex;
@@ -93,7 +96,12 @@ export async function acceptEvent(event: NostrEvent, git: GitFacts, context: Eff
     }
     context.index.recordAccepted(event);
   } else {
-    if (event.kind === kinds.EventDeletion) context.index.applyDeletion(event);
+    if (event.kind === kinds.EventDeletion) {
+      context.index.applyDeletion(event);
+      for (const withdrawn of context.purgatory.withdraw(event, now)) {
+        if (withdrawn.kind === kinds.RepositoryAnnouncement) context.index.forgetHeldAnnouncement(withdrawn.id);
+      }
+    }
     context.index.recordAccepted(event);
   }
   context.purgatory.remove(event.id, "released", now);

@@ -16,7 +16,7 @@ import type { GitFacts, RepositoryFacts } from "../policy/git-facts.js";
 import { noGitFacts } from "../policy/git-facts.js";
 import { ownersAuthorising } from "../policy/maintainers.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
-import type { ServerView } from "../policy/view.js";
+import type { AcceptedView } from "../policy/view.js";
 
 export interface GitFactsContext {
   service: ServiceAddress;
@@ -30,7 +30,7 @@ interface Target {
 }
 
 /** The hosted repositories an event concerns, and the objects it needs there. */
-export function targetsOf(event: NostrEvent, view: ServerView, service: ServiceAddress): { targets: Target[]; objects: string[] } {
+export function targetsOf(event: NostrEvent, view: AcceptedView, service: ServiceAddress): { targets: Target[]; objects: string[] } {
   if (event.kind === kinds.RepositoryAnnouncement) {
     const announcement = readAnnouncement(event);
     const hosted = missingServiceListings(announcement, service).length === 0;
@@ -53,7 +53,7 @@ export function targetsOf(event: NostrEvent, view: ServerView, service: ServiceA
   return { targets: [], objects: [] };
 }
 
-export async function gatherGitFacts(event: NostrEvent, view: ServerView, context: GitFactsContext): Promise<GitFacts> {
+export async function gatherGitFacts(event: NostrEvent, view: AcceptedView, context: GitFactsContext): Promise<GitFacts> {
   const { targets, objects } = targetsOf(event, view, context.service);
   if (targets.length === 0) return noGitFacts;
   const repositories: RepositoryFacts[] = [];

@@ -18,6 +18,7 @@ import type { Verdict } from "../policy/verdict.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
 import { purgatory } from "../purgatory/held-events.js";
+import { serverView } from "../purgatory/server-view.js";
 import { applyVerdict } from "./apply-verdict.js";
 import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
 import { listenOnSocket } from "./daemon-socket.js";
@@ -33,7 +34,7 @@ const unixNow = () => Math.floor(Date.now() / 1000);
 
 async function decideRequest(request: PluginRequest, context: ReleaseContext): Promise<Verdict> {
   const { event } = request;
-  const view = context.index.view;
+  const { view } = context;
   const now = unixNow();
   const git = await gatherGitFacts(event, view, context);
   const verdict = decide(context.rules, { event, view, now, git });
@@ -65,12 +66,15 @@ export interface PolicyStreams {
 export async function runPolicyProcess(config: Config, streams: PolicyStreams): Promise<void> {
   const db = openDatabase(databasePath(config));
   const objects = objectChecker();
+  const index = acceptedIndex(db);
+  const held = purgatory(db);
   const context: ReleaseContext = {
     service: config.service,
     gitRoot: config.gitRoot,
     hooks: hookInstallationFor(config),
-    index: acceptedIndex(db),
-    purgatory: purgatory(db),
+    index,
+    purgatory: held,
+    view: serverView(index, held),
     objects,
     purgatoryTtlSeconds: config.purgatoryTtlSeconds,
     rules: buildRules({ service: config.service }),

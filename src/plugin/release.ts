@@ -57,7 +57,7 @@ export function newReport(): ReleaseReport {
 
 /** Releases `event` if it is still held and now complete; records the outcome in `report`. */
 export async function releaseIfComplete(event: NostrEvent, context: ReleaseContext, report: ReleaseReport): Promise<void> {
-  const view = context.index.view;
+  const { view } = context;
   if (!view.isHeld(event.id)) return;
   const now = Math.floor(Date.now() / 1000);
   if (event.kind === kinds.RepositoryState) {

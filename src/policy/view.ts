@@ -11,7 +11,8 @@ export interface KnownAnnouncement {
   listsService: boolean;
 }
 
-export interface ServerView {
+/** What the server has accepted (src/purgatory/accepted-index.ts). */
+export interface AcceptedView {
   /** The newest accepted announcement of this owner for this `d`. */
   announcement(owner: string, identifier: string): KnownAnnouncement | undefined;
   /** Every accepted announcement with this `d`, whoever the owner. */
@@ -23,6 +24,10 @@ export interface ServerView {
   isReferencedByAccepted(target: string): boolean;
   /** The newest accepted state event of this author for this `d`. */
   latestAcceptedState(author: string, identifier: string): { id: string; createdAt: number } | undefined;
+}
+
+/** What the rules see: the accepted index and the purgatory (src/purgatory/server-view.ts). */
+export interface ServerView extends AcceptedView {
   isHeld(id: string): boolean;
   /** Some event at this coordinate is held. */
   isHeldCoordinate(coordinate: string): boolean;

@@ -5,11 +5,10 @@
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, isNewerEvent, parseCoordinate } from "../nostr/coordinates.js";
-import { isHex64 } from "../nostr/event.js";
+import { isHex64, tagValue } from "../nostr/event.js";
 import { readAnnouncement } from "../nostr/nip34.js";
 import { referencesOf } from "../policy/event-is-related.js";
-import type { KnownAnnouncement, ServerView } from "../policy/view.js";
-import { tagValue } from "../nostr/event.js";
+import type { AcceptedView, KnownAnnouncement } from "../policy/view.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Db } from "./database.js";
 
@@ -39,7 +38,7 @@ export interface RecordOptions {
 }
 
 export interface AcceptedIndex {
-  view: ServerView;
+  view: AcceptedView;
   /**
    * Records an accepted event. Returns false when a newer event already holds its
    * coordinate: strfry drops such an event, so the index must not move backwards either.
@@ -52,7 +51,7 @@ export interface AcceptedIndex {
   recordHeldAnnouncement(event: NostrEvent, options: RecordOptions): void;
   /** Forgets an announcement that expired in the purgatory. */
   forgetHeldAnnouncement(id: string): void;
-  /** Applies a kind 5 deletion to the index: the author's own events only. */
+  /** Applies a kind 5 deletion to the index: the author's own accepted events only. */
   applyDeletion(deletion: NostrEvent): void;
   /** The tip of an accepted PR or PR update. */
   acceptedPullRequestTip(id: string): string | undefined;
@@ -101,14 +100,6 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     ),
     insertPullRequest: db.prepare("INSERT OR IGNORE INTO accepted_pull_requests (id, tip) VALUES (?, ?)"),
     pullRequestTip: db.prepare<[string], { tip: string }>("SELECT tip FROM accepted_pull_requests WHERE id = ?"),
-    heldId: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE id = ?"),
-    heldCoordinate: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE coordinate = ? LIMIT 1"),
-    heldByAuthor: db.prepare<[string, string], { id: string; kind: number }>("SELECT id, kind FROM held_events WHERE id = ? AND pubkey = ?"),
-    heldAtCoordinateUpTo: db.prepare<[string, number], { id: string; kind: number }>(
-      "SELECT id, kind FROM held_events WHERE coordinate = ? AND created_at <= ?",
-    ),
-    deleteHeld: db.prepare("DELETE FROM held_events WHERE id = ?"),
-    history: db.prepare("INSERT INTO purgatory_history (entry_id, kind, what, at, detail) VALUES (?, ?, 'deleted', ?, ?)"),
     deleteAnnouncementUpTo: db.prepare("DELETE FROM announcements WHERE owner = ? AND identifier = ? AND created_at <= ?"),
   };
 
@@ -120,13 +111,7 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     statements.deletePullRequest.run(id);
   };
 
-  const forgetHeld = (held: { id: string; kind: number }, deletion: NostrEvent) => {
-    statements.deleteHeld.run(held.id);
-    statements.deleteAnnouncementById.run(held.id);
-    statements.history.run(held.id, held.kind, deletion.created_at, `kind 5 ${deletion.id}`);
-  };
-
-  const view: ServerView = {
+  const view: AcceptedView = {
     announcement: (owner, identifier) => {
       const row = statements.announcement.get(owner, identifier);
       return row === undefined ? undefined : toKnownAnnouncement(row);
@@ -139,8 +124,6 @@ export function acceptedIndex(db: Db): AcceptedIndex {
       const row = statements.latestState.get(author, identifier);
       return row === undefined ? undefined : { id: row.id, createdAt: row.created_at };
     },
-    isHeld: (id) => statements.heldId.get(id) !== undefined,
-    isHeldCoordinate: (coordinate) => statements.heldCoordinate.get(coordinate) !== undefined,
   };
 
   const upsertAnnouncement = (event: NostrEvent, listsService: boolean) => {
@@ -180,13 +163,10 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     for (const [name, value] of deletion.tags) {
       if (name === "e" && isHex64(value)) {
         if (statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forgetEvent(value);
-        const held = statements.heldByAuthor.get(value, deletion.pubkey);
-        if (held !== undefined) forgetHeld(held, deletion);
       }
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
       if (coordinate !== undefined && coordinate.pubkey === deletion.pubkey) {
         for (const row of statements.authorsEventsAtCoordinate.all(value!, deletion.created_at)) forgetEvent(row.id);
-        for (const held of statements.heldAtCoordinateUpTo.all(value!, deletion.created_at)) forgetHeld(held, deletion);
         if (coordinate.kind === kinds.RepositoryAnnouncement) {
           statements.deleteAnnouncementUpTo.run(coordinate.pubkey, coordinate.identifier, deletion.created_at);
         }

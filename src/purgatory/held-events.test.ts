@@ -195,6 +195,35 @@ describe("purgatory", () => {
     assert.equal(store.heldEvent(one.id)?.arrivedAt, 100, "arrival is unchanged");
   });
 
+  it("withdraws, for a kind 5 deletion, the author's own held events named by e id or by a coordinate up to its created_at", () => {
+    const { db, store } = freshStore();
+    const stranger = newAuthor();
+    const named = repositoryState(owner, "by-id");
+    const atCoordinate = repositoryState(owner, "by-coordinate");
+    const strangers = repositoryState(stranger, "by-id");
+    const tooNew = announcement(owner, "later");
+    for (const event of [named, atCoordinate, strangers, tooNew]) store.hold(event, 100, ttl);
+    const deletion = owner.sign({
+      kind: kinds.EventDeletion,
+      created_at: tooNew.created_at - 1,
+      tags: [
+        ["e", named.id],
+        ["e", strangers.id],
+        ["a", `${kinds.RepositoryState}:${owner.pubkey}:by-coordinate`],
+        ["a", announcementCoordinate(owner, "later")],
+        ["e", "not hex"],
+        ["a", "30617:bad"],
+      ],
+    });
+    const withdrawn = store.withdraw(deletion, 200);
+    assert.deepEqual(withdrawn.map(({ id }) => id).sort(), [named.id, atCoordinate.id].sort());
+    assert.deepEqual(withdrawn.map(({ kind }) => kind), [kinds.RepositoryState, kinds.RepositoryState]);
+    assert.equal(store.isHeld(strangers.id), true, "another author's event stays");
+    assert.equal(store.isHeld(tooNew.id), true, "an event newer than the deletion stays");
+    assert.deepEqual(whats(db, named.id), ["held", "deleted"]);
+    assert.deepEqual(store.withdraw(deletion, 300), [], "a repeated deletion withdraws nothing more");
+  });
+
   describe("placeholders", () => {
     const eventId = "e".repeat(64);
     const placeholder = (repository: string, arrivedAt = 100, expiresAt = 160): Placeholder => ({ eventId, repository, tip, arrivedAt, expiresAt });

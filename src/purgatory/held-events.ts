@@ -5,7 +5,7 @@
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
-import { tagValue, tagValues } from "../nostr/event.js";
+import { isHex64, tagValue, tagValues } from "../nostr/event.js";
 import type { Db } from "./database.js";
 
 export interface HeldEvent {
@@ -67,6 +67,7 @@ export interface Purgatory {
   /** Holds an event; false when it is already held (its expiry is then left as it was). */
   hold(event: NostrEvent, now: number, ttlSeconds: number): boolean;
   isHeld(id: string): boolean;
+  isHeldCoordinate(coordinate: string): boolean;
   heldEvent(id: string): HeldEvent | undefined;
   /** Held announcements, states and PRs of repositories with this `d`, oldest first. */
   heldWithIdentifier(identifier: string): HeldEvent[];
@@ -75,6 +76,11 @@ export interface Purgatory {
   expired(now: number): HeldEvent[];
   /** Removes a held event, recording why; false when it was not held (someone else got there first). */
   remove(id: string, what: HistoryEntry, now: number, detail?: string): boolean;
+  /**
+   * A kind 5 deletion withdraws the author's own held events it names: by `e` id, or by `a`
+   * coordinate up to its created_at. Returns what it removed (recorded as deleted).
+   */
+  withdraw(deletion: NostrEvent, now: number): { id: string; kind: number }[];
   /** Keeps these entries until at least `until` (a push is using them). */
   extendUntil(ids: readonly string[], until: number): void;
 
@@ -104,6 +110,11 @@ export function purgatory(db: Db): Purgatory {
     all: db.prepare<[], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events ORDER BY expires_at"),
     expired: db.prepare<[number], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ?"),
     delete: db.prepare("DELETE FROM held_events WHERE id = ?"),
+    coordinateHeld: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE coordinate = ? LIMIT 1"),
+    authorsHeld: db.prepare<[string, string], { id: string; kind: number }>("SELECT id, kind FROM held_events WHERE id = ? AND pubkey = ?"),
+    authorsHeldAtCoordinate: db.prepare<[string, number], { id: string; kind: number }>(
+      "SELECT id, kind FROM held_events WHERE coordinate = ? AND created_at <= ?",
+    ),
     extend: db.prepare("UPDATE held_events SET expires_at = MAX(expires_at, ?) WHERE id = ?"),
     placeholder: db.prepare<[string, string], PlaceholderRow>("SELECT * FROM placeholders WHERE event_id = ? AND repository = ?"),
     placeholdersFor: db.prepare<[string], PlaceholderRow>("SELECT * FROM placeholders WHERE event_id = ?"),
@@ -146,6 +157,17 @@ export function purgatory(db: Db): Purgatory {
     return true;
   });
 
+  const withdraw = db.transaction((deletion: NostrEvent, now: number) => {
+    const named: { id: string; kind: number }[] = [];
+    for (const [name, value] of deletion.tags) {
+      const held = name === "e" && isHex64(value) ? statements.authorsHeld.get(value, deletion.pubkey) : undefined;
+      if (held !== undefined) named.push(held);
+      const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
+      if (coordinate?.pubkey === deletion.pubkey) named.push(...statements.authorsHeldAtCoordinate.all(value!, deletion.created_at));
+    }
+    return named.filter(({ id }) => remove(id, "deleted", now, `kind 5 ${deletion.id}`));
+  });
+
   const extendUntil = db.transaction((ids: readonly string[], until: number) => {
     for (const id of ids) statements.extend.run(until, id);
   });
@@ -171,6 +193,7 @@ export function purgatory(db: Db): Purgatory {
   return {
     hold: (event, now, ttlSeconds) => hold(event, now, ttlSeconds),
     isHeld: (id) => statements.byId.get(id) !== undefined,
+    isHeldCoordinate: (coordinate) => statements.coordinateHeld.get(coordinate) !== undefined,
     heldEvent: (id) => {
       const row = statements.byId.get(id);
       return row === undefined ? undefined : toHeld(row);
@@ -180,6 +203,7 @@ export function purgatory(db: Db): Purgatory {
     all: () => statements.all.all().map(toHeld),
     expired: (now) => statements.expired.all(now).map(toHeld),
     remove: (id, what, now, detail) => remove(id, what, now, detail),
+    withdraw: (deletion, now) => withdraw(deletion, now),
     extendUntil: (ids, until) => extendUntil(ids, until),
     placeholder: (eventId, repository) => {
       const row = statements.placeholder.get(eventId, repository);

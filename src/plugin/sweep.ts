@@ -37,6 +37,18 @@ async function concernsAPushUnderWay(event: NostrEvent, context: ReleaseContext)
   return false;
 }
 
+/** An expired announcement leaves the index, and its repository goes if it never received data. */
+async function forgetAnnouncedRepository(announcement: NostrEvent, context: ReleaseContext): Promise<void> {
+  context.index.forgetHeldAnnouncement(announcement.id);
+  const identifier = tagValue(announcement, "d") ?? "";
+  const path = repositoryPath(context.gitRoot, announcement.pubkey, identifier);
+  const hasData = await readBranchesAndTags(path).then((refs) => refs.size > 0, () => false);
+  const stillAnnounced =
+    context.index.view.announcement(announcement.pubkey, identifier) !== undefined ||
+    context.index.view.isAcceptedCoordinate(coordinateOf(announcement)!);
+  if (!hasData && !stillAnnounced) await rm(path, { recursive: true, force: true });
+}
+
 export async function sweep(context: ReleaseContext, now: number): Promise<SweepReport> {
   const report: SweepReport = { ...newReport(), expired: [] };
   for (const event of releaseOrder(context.purgatory.all().map((held) => held.event))) {
@@ -44,25 +56,11 @@ export async function sweep(context: ReleaseContext, now: number): Promise<Sweep
     await releaseIfComplete(event, context, report);
   }
 
-  for (const held of context.purgatory.expired(now)) {
-    const { event } = held;
+  for (const { event } of context.purgatory.expired(now)) {
     try {
       if (await concernsAPushUnderWay(event, context)) continue;
-      if (event.kind === kinds.RepositoryAnnouncement) {
-        const path = repositoryPath(context.gitRoot, event.pubkey, tagValue(event, "d") ?? "");
-        if (!context.purgatory.remove(event.id, "expired", now)) continue;
-        context.index.forgetHeldAnnouncement(event.id);
-        // Only a repository that never received data goes with its announcement.
-        const hasData = await readBranchesAndTags(path).then((refs) => refs.size > 0, () => false);
-        const stillAnnounced =
-          context.index.view.announcement(event.pubkey, tagValue(event, "d") ?? "") !== undefined ||
-          context.index.view.isAcceptedCoordinate(coordinateOf(event)!);
-        if (!hasData && !stillAnnounced) {
-          await rm(path, { recursive: true, force: true });
-        }
-      } else if (!context.purgatory.remove(event.id, "expired", now)) {
-        continue;
-      }
+      if (!context.purgatory.remove(event.id, "expired", now)) continue;
+      if (event.kind === kinds.RepositoryAnnouncement) await forgetAnnouncedRepository(event, context);
       report.expired.push(event.id);
       log.info("expired", { id: event.id, kind: event.kind });
     } catch (error) {

@@ -15,23 +15,13 @@ import { Relay, useWebSocketImplementation } from "nostr-tools/relay";
 import WebSocket from "ws";
 import { announcementTags, newIdentity } from "./support/nostr-identity.js";
 import { startDevServerProcess } from "./support/dev-server.js";
+import { fixedGitEnvironment } from "../src/git/git-fixture.js";
 import { tempDir } from "./support/temp-dir.js";
 
 useWebSocketImplementation(WebSocket);
 const execFileAsync = promisify(execFile);
 const work = tempDir("grasp-dev-flow-");
-const gitEnv = {
-  ...process.env,
-  HOME: work,
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_AUTHOR_NAME: "Test",
-  GIT_AUTHOR_EMAIL: "test@example.com",
-  GIT_COMMITTER_NAME: "Test",
-  GIT_COMMITTER_EMAIL: "test@example.com",
-  GIT_AUTHOR_DATE: "2024-01-01T00:00:00Z",
-  GIT_COMMITTER_DATE: "2024-01-01T00:00:00Z",
-};
+const gitEnv = { ...process.env, ...fixedGitEnvironment, GIT_AUTHOR_DATE: "2024-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2024-01-01T00:00:00Z" };
 const git = (args: string[], cwd = work) =>
   execFileAsync("git", ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], { cwd, env: gitEnv });
 

@@ -41,7 +41,7 @@ function parseSeconds(value: string): number {
   return seconds;
 }
 
-export function describeServer(server: Pick<DevServer, "httpUrl" | "relayUrl" | "gitRoot" | "storePath">, plugin: string): string {
+export function describeServer(server: Pick<DevServer, "httpUrl" | "relayUrl" | "gitRoot" | "storePath" | "configPath">, plugin: string): string {
   return [
     "grasp-purgatory dev: a local GRASP server",
     `  relay:      ${server.relayUrl}`,
@@ -50,6 +50,7 @@ export function describeServer(server: Pick<DevServer, "httpUrl" | "relayUrl" | 
     `  git root:   ${server.gitRoot}`,
     `  relay data: ${server.storePath}`,
     `  plugin:     ${plugin}`,
+    `  operator:   grasp-purgatory --config ${server.configPath} list   (also show, stats, doctor, ...)`,
     "Announce a repository (kind 30617) with the clone URL in its clone tag and the relay in its relays tag. Ctrl-C stops.",
     `listening on ${server.httpUrl}`,
     "",

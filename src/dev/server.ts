@@ -2,7 +2,7 @@
 // is (strfry's relay with the write-policy plugin, git http-backend behind the same port),
 // with everything kept under one data directory.
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,6 +28,8 @@ export interface DevServerOptions {
 }
 
 export interface DevPaths {
+  /** The settings the plugin runs with, as a config file for the operator CLI. */
+  configPath: string;
   gitRoot: string;
   /** The policy plugin's data directory (its purgatory database and socket). */
   pluginDataDir: string;
@@ -43,7 +45,12 @@ export interface DevServer extends DevPaths {
 
 export function devPaths(dataDir: string): DevPaths {
   const root = resolve(dataDir);
-  return { gitRoot: join(root, "git"), pluginDataDir: join(root, "data"), storePath: join(root, "relay.sqlite") };
+  return {
+    configPath: join(root, "config.json"),
+    gitRoot: join(root, "git"),
+    pluginDataDir: join(root, "data"),
+    storePath: join(root, "relay.sqlite"),
+  };
 }
 
 /** host:port as it appears in URLs and in GRASP_PURGATORY_SERVICE_HOST (IPv6 in brackets). */
@@ -107,6 +114,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const httpUrl = `http://${address}`;
   const relayUrl = `ws://${address}`;
   const env = serviceEnvironment(options.env ?? process.env, { hostPort: address, gitRoot: paths.gitRoot, pluginDataDir: paths.pluginDataDir, relayUrl });
+  // The same settings for `grasp-purgatory --config <data>/config.json list` and friends.
+  writeFileSync(
+    paths.configPath,
+    JSON.stringify({ serviceHost: address, gitRoot: paths.gitRoot, dataDir: paths.pluginDataDir, relayUrl }, null, 2) + "\n",
+  );
 
   const plugin = writePolicyPlugin({ command: options.pluginCommand, env, timeoutMs: options.pluginTimeoutSeconds * 1000 });
   const now = () => Math.floor(Date.now() / 1000);

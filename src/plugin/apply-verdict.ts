@@ -50,7 +50,8 @@ function pathOf(context: EffectContext, repository: string): string {
 }
 
 async function holdEvent(event: NostrEvent, git: GitFacts, context: EffectContext, now: number): Promise<void> {
-  if (event.kind === kinds.RepositoryAnnouncement) {
+  // A resubmission (strfry resends what it did not store) finds its repository made already.
+  if (event.kind === kinds.RepositoryAnnouncement && !context.view.isHeld(event.id)) {
     // ngit polls for the repository for 15 s after publishing, so it exists at once.
     const announcement = readAnnouncement(event);
     await createRepository(repositoryPath(context.gitRoot, announcement.owner, announcement.identifier), context.hooks);

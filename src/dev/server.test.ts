@@ -4,8 +4,13 @@ import { parseServiceHost } from "../config.js";
 import { devPaths, hostPort, serviceEnvironment } from "./server.js";
 
 describe("devPaths", () => {
-  it("keeps git, the policy's data and the relay's store under one directory", () => {
-    assert.deepEqual(devPaths("/srv/grasp"), { gitRoot: "/srv/grasp/git", pluginDataDir: "/srv/grasp/data", storePath: "/srv/grasp/relay.sqlite" });
+  it("keeps git, the policy's data, the relay's store and the config under one directory", () => {
+    assert.deepEqual(devPaths("/srv/grasp"), {
+      configPath: "/srv/grasp/config.json",
+      gitRoot: "/srv/grasp/git",
+      pluginDataDir: "/srv/grasp/data",
+      storePath: "/srv/grasp/relay.sqlite",
+    });
   });
 });
 

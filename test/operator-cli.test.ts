@@ -18,6 +18,7 @@ import { newIdentity } from "./support/nostr-identity.js";
 import type { Identity } from "./support/nostr-identity.js";
 import { assertOneLineReason, assertUsageError, operatorCli, serverSettings } from "./support/operator-cli.js";
 import { tempDir } from "./support/temp-dir.js";
+import type { EntryJson } from "../src/cli/list-command.js";
 
 // A short TTL puts every entry within `stats`' five minutes; a long sweep interval keeps the
 // sweep from changing anything while the tests look.
@@ -79,16 +80,6 @@ const pullRequest = await published(busy.pullRequest(carol, pullRequestTip));
 const updateTip = work.commit("pull request update, never pushed");
 const pullRequestUpdate = await published(busy.pullRequest(carol, updateTip, [], kind.pullRequestUpdate));
 
-interface EntryJson {
-  type: string;
-  id: string;
-  kind: number | null;
-  author: string | null;
-  repositories: string[];
-  arrivedAt: string;
-  expiresAt: string;
-  waitingFor: string[];
-}
 
 /** What every entry should look like, apart from its times. */
 const expected: Omit<EntryJson, "arrivedAt" | "expiresAt">[] = [

@@ -25,15 +25,20 @@ export function nextCreatedAt(): number {
   return clock;
 }
 
-export function newAuthor(): TestAuthor {
+/** A fresh key whose events take their created_at from `clock` unless the template sets one. */
+export function newSigner(clock: () => number): TestAuthor {
   const secretKey = generateSecretKey();
   const pubkey = getPublicKey(secretKey);
   return {
     secretKey,
     pubkey,
     npub: nip19.npubEncode(pubkey),
-    sign: (template) => finalizeEvent({ tags: [], content: "", created_at: nextCreatedAt(), ...template }, secretKey),
+    sign: (template) => finalizeEvent({ tags: [], content: "", created_at: clock(), ...template }, secretKey),
   };
+}
+
+export function newAuthor(): TestAuthor {
+  return newSigner(nextCreatedAt);
 }
 
 export interface AnnouncementOptions {

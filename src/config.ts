@@ -19,16 +19,20 @@ export interface Config {
   gitRoot: string;
   dataDir: string;
   purgatoryTtlSeconds: number;
+  /** strfry's websocket: the follower reads what strfry stored there; the websocket sink publishes there. */
+  relayUrl: string;
   /** How held events reach strfry when their data arrives. */
   releaseSink: ReleaseSinkConfig;
   sweepIntervalSeconds: number;
+  /** How long the purgatory's history is kept. */
+  historyRetentionDays: number;
   /** Where the settings came from, for error messages and `doctor`. */
   configFile: string | undefined;
 }
 
 export type ReleaseSinkConfig =
-  /** Re-publish over the relay's websocket; the event passes through the policy again. */
-  | { kind: "websocket"; relayUrl: string }
+  /** Re-publish over the relay's websocket (relayUrl); the event passes through the policy again. */
+  | { kind: "websocket" }
   /** Pipe JSON lines into a command such as `strfry import` (needed for NIP-70 protected events). */
   | { kind: "import"; command: string };
 
@@ -49,6 +53,7 @@ interface ConfigFile {
   relayUrl?: unknown;
   importCommand?: unknown;
   sweepIntervalSeconds?: unknown;
+  historyRetentionDays?: unknown;
 }
 
 const settings = {
@@ -60,6 +65,7 @@ const settings = {
   relayUrl: { key: "relayUrl", env: "GRASP_PURGATORY_RELAY_URL", example: "ws://127.0.0.1:7777" },
   importCommand: { key: "importCommand", env: "GRASP_PURGATORY_IMPORT_COMMAND", example: "strfry --config /etc/strfry.conf import" },
   sweepIntervalSeconds: { key: "sweepIntervalSeconds", env: "GRASP_PURGATORY_SWEEP_SECONDS", example: "60" },
+  historyRetentionDays: { key: "historyRetentionDays", env: "GRASP_PURGATORY_HISTORY_DAYS", example: "30" },
 } satisfies Record<keyof ConfigFile, SettingSpec>;
 
 export const defaultPurgatoryTtlSeconds = 30 * 60;
@@ -104,6 +110,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const dataDir = required(settings.dataDir);
   const ttl = lookup(settings.purgatoryTtlSeconds);
   const sweep = lookup(settings.sweepIntervalSeconds);
+  const history = lookup(settings.historyRetentionDays);
   const service = parseServiceHost(serviceHost);
 
   return {
@@ -111,8 +118,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     gitRoot: absolutePath(gitRoot.value, gitRoot.base),
     dataDir: absolutePath(dataDir.value, dataDir.base),
     purgatoryTtlSeconds: ttl === undefined ? defaultPurgatoryTtlSeconds : parseSeconds(settings.purgatoryTtlSeconds, ttl.value),
-    releaseSink: readReleaseSink(lookup, required, service),
+    relayUrl: readRelayUrl(lookup, service),
+    releaseSink: readReleaseSink(lookup, required),
     sweepIntervalSeconds: sweep === undefined ? 60 : parseSeconds(settings.sweepIntervalSeconds, sweep.value),
+    historyRetentionDays: history === undefined ? 30 : parseWhole(settings.historyRetentionDays, history.value, "days"),
     configFile,
   };
 }
@@ -150,26 +159,34 @@ export function formatServiceHost(service: ServiceAddress): string {
 }
 
 function parseSeconds(spec: SettingSpec, value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds <= 0) {
-    throw new ConfigError(`setting ${spec.key} "${value}" must be a whole number of seconds above 0, e.g. ${spec.example}`);
+  return parseWhole(spec, value, "seconds");
+}
+
+function parseWhole(spec: SettingSpec, value: string, unit: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new ConfigError(`setting ${spec.key} "${value}" must be a whole number of ${unit} above 0, e.g. ${spec.example}`);
   }
-  return seconds;
+  return number;
 }
 
 type Lookup = (spec: SettingSpec) => { value: string } | undefined;
 
-function readReleaseSink(lookup: Lookup, required: Lookup, service: ServiceAddress): ReleaseSinkConfig {
+function readReleaseSink(lookup: Lookup, required: Lookup): ReleaseSinkConfig {
   const kind = lookup(settings.releaseSink)?.value ?? "websocket";
   if (kind === "import") return { kind, command: required(settings.importCommand)!.value };
   if (kind !== "websocket") {
     throw new ConfigError(`setting releaseSink "${kind}" is unknown: use ${settings.releaseSink.example}`);
   }
+  return { kind };
+}
+
+function readRelayUrl(lookup: Lookup, service: ServiceAddress): string {
   const relayUrl = lookup(settings.relayUrl)?.value ?? `ws://${formatServiceHost(service)}`;
   if (!/^wss?:\/\/[^/\s]+/.test(relayUrl)) {
     throw new ConfigError(`setting relayUrl "${relayUrl}" is not a ws:// or wss:// URL, e.g. ${settings.relayUrl.example}`);
   }
-  return { kind, relayUrl };
+  return relayUrl;
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -212,8 +229,10 @@ export function settingsEnvironment(config: Config): Record<string, string> {
     [settings.dataDir.env]: config.dataDir,
     [settings.purgatoryTtlSeconds.env]: String(config.purgatoryTtlSeconds),
     [settings.sweepIntervalSeconds.env]: String(config.sweepIntervalSeconds),
+    [settings.historyRetentionDays.env]: String(config.historyRetentionDays),
+    [settings.relayUrl.env]: config.relayUrl,
     ...(config.releaseSink.kind === "websocket"
-      ? { [settings.releaseSink.env]: "websocket", [settings.relayUrl.env]: config.releaseSink.relayUrl }
+      ? { [settings.releaseSink.env]: "websocket" }
       : { [settings.releaseSink.env]: "import", [settings.importCommand.env]: config.releaseSink.command }),
   };
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { NostrEvent } from "nostr-tools";
 import { assertPushed, assertRejected, graspSession, ids } from "./support/grasp-session.js";
+import { waitUntil } from "./support/wait-until.js";
 import type { WithData } from "./support/grasp-session.js";
 import { acceptedAnswer, kind, purgatoryAnswer, short } from "./support/hosted-repository.js";
 import { newIdentity } from "./support/nostr-identity.js";
@@ -61,7 +62,8 @@ describe("pull requests and the purgatory", () => {
     assert.equal(repository.refs().get(nostrRef(pullRequest)), wrong);
 
     assert.deepEqual(await relay.publish(pullRequest), purgatoryAnswer);
-    assert.equal(repository.refs().get(nostrRef(pullRequest)), undefined, "the ref at the wrong commit is gone");
+    // The daemon removes it right after the answer.
+    await waitUntil(() => repository.refs().get(nostrRef(pullRequest)) === undefined, "the ref at the wrong commit is gone");
     assert.deepEqual(await served(pullRequest), []);
 
     assertPushed(work.push(repository.url, `${right}:${nostrRef(pullRequest)}`));

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { workingRepository } from "./support/git-client.js";
+import { waitUntil } from "./support/wait-until.js";
 import { assertPushed, assertRejected, graspSession } from "./support/grasp-session.js";
 import { acceptedAnswer, kind, purgatoryAnswer, short } from "./support/hosted-repository.js";
 
@@ -113,6 +114,8 @@ describe("SPEC §5 push flows", () => {
     // Every object it declares is here already: nothing to wait for.
     const withoutTopic = repository.state({ "refs/heads/main": main, "refs/heads/dev": main });
     assert.deepEqual(await relay.publish(withoutTopic), acceptedAnswer);
+    // The daemon aligns the repository once strfry has stored the state.
+    await waitUntil(() => !repository.refs().has("refs/heads/topic"), "the server deleted topic");
     assert.deepEqual([...repository.refs().keys()].sort(), ["refs/heads/dev", "refs/heads/main"]);
     // The client's own deletion push comes after the state (ngit's order) and finds it done.
     assertPushed(work.push(repository.url, ":refs/heads/topic"));

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { workingRepository } from "./support/git-client.js";
+import { waitUntil } from "./support/wait-until.js";
 import { assertPushed, assertRejected, graspSession, ids } from "./support/grasp-session.js";
 import { acceptedAnswer, hostedRepository, kind, purgatoryAnswer, short, uniqueIdentifier } from "./support/hosted-repository.js";
 import { newIdentity } from "./support/nostr-identity.js";
@@ -96,7 +97,7 @@ describe("state events: maintainers, refs, HEAD, withdrawal and sync", () => {
 
     const back = repository.state({ "refs/heads/main": main, "refs/heads/dev": dev }, { head: "refs/heads/main" });
     assert.deepEqual(await relay.publish(back), acceptedAnswer);
-    assert.equal(repository.head(), "refs/heads/main");
+    await waitUntil(() => repository.head() === "refs/heads/main", "HEAD follows the accepted state once strfry stored it");
   });
 
   it("a kind 5 deletion withdraws a held state (by e id, or by a coordinate), and its push is then rejected", async () => {
@@ -142,8 +143,9 @@ describe("state events: maintainers, refs, HEAD, withdrawal and sync", () => {
     assertPushed(work.push(owners.url, "main"));
     assert.deepEqual(await served(state), [state.id]);
     assert.deepEqual(owners.refs(), new Map([["refs/heads/main", tip]]));
-    assert.deepEqual(maintainers.refs(), new Map([["refs/heads/main", tip]]), "the state is authoritative for both repositories");
-    // The copy gave the maintainer's repository its data, so the same push released its announcement.
-    assert.deepEqual(await served(maintainersAnnouncement), [maintainersAnnouncement.id]);
+    // The daemon copies the objects once strfry stored the state: it is authoritative for both repositories.
+    await waitUntil(() => maintainers.refs().get("refs/heads/main") === tip, "the state's objects are copied into the maintainer's repository");
+    // The copy gave the maintainer's repository its data, so its announcement is released.
+    await waitUntil(async () => (await served(maintainersAnnouncement)).length === 1, "the maintainer's announcement is released");
   });
 });

@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { finalizeEvent, generateSecretKey, getPublicKey, nip19 } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { cliPath } from "../paths.js";
+import { benchSweep } from "./sweep-bench.js";
 
 const serviceHost = "127.0.0.1:7777";
 const count = Number(process.env.BENCH_EVENTS ?? 2000);
@@ -56,6 +57,22 @@ function workload(): { name: string; lines: string[] }[] {
   ];
 }
 
+const heldCounts = (process.env.BENCH_HELD ?? "1000,100000").split(",").map(Number);
+
+async function printSweepFigures(dir: string): Promise<void> {
+  console.log("");
+  console.log(`the daemon with many held entries (baseline: the first row); goals: a release request within 1 s at 100,000 held, sweep with nothing due within 2x of 1,000`);
+  console.log("held      sweep, none due   catch-up, none due   sweep, all due   release wait during it   policy RSS   file: held / expired / pruned");
+  for (const held of heldCounts) {
+    const figures = await benchSweep(join(dir, `sweep-${held}`), held);
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    const mib = (value: number) => value.toFixed(1);
+    console.log(
+      `${String(held).padEnd(9)} ${ms(figures.sweepNothingDueMs).padStart(15)}   ${ms(figures.catchUpNothingDueMs).padStart(18)}   ${ms(figures.sweepAllDueMs).padStart(14)}   ${ms(figures.releaseDuringSweepMs).padStart(22)}   ${`${mib(figures.policyRssMiB)} MiB`.padStart(10)}   ${mib(figures.fileMiB.held)} / ${mib(figures.fileMiB.afterExpiry)} / ${mib(figures.fileMiB.afterPrune)} MiB`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "grasp-bench-"));
   try {
@@ -76,11 +93,14 @@ for await (const line of createInterface({ input: process.stdin })) {
         GRASP_PURGATORY_SERVICE_HOST: serviceHost,
         GRASP_PURGATORY_GIT_ROOT: join(dir, `git-${index}`),
         GRASP_PURGATORY_DATA_DIR: join(dir, `data-${index}`),
+        // No relay: the follower retries quietly in the background.
+        GRASP_PURGATORY_RELAY_URL: "ws://127.0.0.1:9",
       };
       const policy = await timePlugin(`${cliPath} policy 2>/dev/null`, env, lines);
       const perSecond = (seconds: number) => Math.round((lines.length - 1) / seconds).toString();
       console.log(`${name.padEnd(30)} ${perSecond(baseline).padStart(13)}   ${perSecond(policy).padStart(11)}   ${(policy / baseline).toFixed(1).padStart(8)}x`);
     }
+    await printSweepFigures(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

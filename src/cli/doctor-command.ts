@@ -4,6 +4,7 @@ import { constants, existsSync, statSync } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { kinds } from "nostr-tools";
 import type { Config } from "../config.js";
 import { daemonSocketPath, databasePath, loadConfig } from "../config.js";
 import { ExitCode, GraspError } from "../errors.js";
@@ -12,6 +13,8 @@ import { hookInstallationFor, hookNames, hookWrapper } from "../git/install-hook
 import { errorMessage } from "../log.js";
 import { askDaemon } from "../plugin/daemon-client.js";
 import { relayRequest } from "../plugin/relay-request.js";
+import { scanRelay } from "../plugin/strfry-store.js";
+import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { currentSchemaVersion, openDatabase, schemaVersion } from "../purgatory/database.js";
 import { printJson } from "./format.js";
 
@@ -103,6 +106,31 @@ async function importCommandExists(command: string): Promise<Check> {
   return fail("release sink", `${program} (from importCommand) is not an executable on PATH`, "install strfry or give importCommand its absolute path");
 }
 
+/** The announcements and states strfry stores against those the index holds as stored. */
+async function indexAgreesWithStrfry(config: Config): Promise<Check> {
+  const path = databasePath(config);
+  if (!existsSync(path)) return fail("index", `no store at ${path}`, "start the policy process once; it creates the store");
+  const repositoryKinds = [kinds.RepositoryAnnouncement, kinds.RepositoryState];
+  const inStrfry = new Set<string>();
+  try {
+    await scanRelay(config.relayUrl, { kinds: repositoryKinds }, (events) => events.forEach((event) => inStrfry.add(event.id)));
+  } catch (error) {
+    return fail("index", `cannot read strfry at ${config.relayUrl}: ${errorMessage(error)}`, "start strfry, or set relayUrl to where strfry listens");
+  }
+  const db = openDatabase(path, { migrate: false });
+  let indexed: string[];
+  try {
+    indexed = acceptedIndex(db).storedIds(repositoryKinds);
+  } finally {
+    db.close();
+  }
+  const missing = [...inStrfry].filter((id) => !indexed.includes(id)).length;
+  const gone = indexed.filter((id) => !inStrfry.has(id)).length;
+  return missing === 0 && gone === 0
+    ? pass("index", `agrees with strfry on ${inStrfry.size} announcements and states`)
+    : fail("index", `${missing} announcements and states in strfry are not in the index, ${gone} in the index are not in strfry`, `run grasp-purgatory${config.configFile === undefined ? "" : ` --config ${config.configFile}`} reindex`);
+}
+
 export async function runChecks(configPath: string | undefined): Promise<Check[]> {
   let config: Config;
   try {
@@ -119,7 +147,8 @@ export async function runChecks(configPath: string | undefined): Promise<Check[]
     await daemonAnswers(socket),
     schemaIsCurrent(config),
     await hooksInstalled(config),
-    config.releaseSink.kind === "websocket" ? await relayAnswers(config.releaseSink.relayUrl) : await importCommandExists(config.releaseSink.command),
+    config.releaseSink.kind === "websocket" ? await relayAnswers(config.relayUrl) : await importCommandExists(config.releaseSink.command),
+    await indexAgreesWithStrfry(config),
   ];
 }
 
@@ -132,7 +161,7 @@ export function formatChecks(checks: readonly Check[]): string {
 export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
-    .description("Check the deployment: config, directories, socket, daemon, store schema, hooks and the release sink.")
+    .description("Check the deployment: config, directories, socket, daemon, store schema, hooks, the release sink and the index against strfry.")
     .option("--json", "print {ok, checks: [{name, ok, detail, fix}]} for scripts")
     .addHelpText("after", "\nExample:\n  grasp-purgatory --config /etc/grasp-purgatory.json doctor")
     .action(async (options: { json?: boolean }, command: Command) => {

@@ -64,7 +64,7 @@ export function describeWaitingFor(type: EntryType, event: NostrEvent | undefine
 async function heldEntry(held: HeldEvent, store: StoreAccess): Promise<Entry> {
   const { event } = held;
   const type = entryTypeOfKind(event.kind);
-  const facts = await gatherGitFacts(event, store.index.view, { service: store.config.service, gitRoot: store.config.gitRoot, objects: store.objects });
+  const facts = await gatherGitFacts(event, store.view, { service: store.config.service, gitRoot: store.config.gitRoot, objects: store.objects });
   const repositories =
     facts.repositories.length > 0
       ? facts.repositories.map((repository) => repository.repository)

@@ -10,6 +10,7 @@ import { registerDevCommand } from "./dev-command.js";
 import { registerDoctorCommand } from "./doctor-command.js";
 import { registerInstallHooksCommand } from "./install-hooks-command.js";
 import { registerListCommand } from "./list-command.js";
+import { registerReindexCommand } from "./reindex-command.js";
 import { registerReleaseAndDropCommands } from "./release-drop-commands.js";
 import { registerShowCommand } from "./show-command.js";
 import { registerStatsCommand } from "./stats-command.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerStatsCommand(program);
   registerReleaseAndDropCommands(program);
   registerInstallHooksCommand(program);
+  registerReindexCommand(program);
   registerDoctorCommand(program);
   return program;
 }

@@ -8,7 +8,9 @@ import { daemonSocketPath } from "../config.js";
 import { ExitCode, GraspError } from "../errors.js";
 import { readRef, updateRefs } from "../git/refs.js";
 import { assertInsideGitRoot } from "../git/repository-path.js";
+import { readAnnouncement } from "../nostr/nip34.js";
 import { askDaemon } from "../plugin/daemon-client.js";
+import { jobs } from "../purgatory/jobs.js";
 import { printJson, shortId } from "./format.js";
 import { configOf } from "./global-options.js";
 import { findEntryOrHistory } from "./show-command.js";
@@ -56,8 +58,13 @@ export async function dropEntry(config: Config, id: string): Promise<DropOutcome
       if (entry.tip !== undefined && (await readRef(path, ref)) === entry.tip) await updateRefs(path, [{ ref, oid: undefined }]);
       store.purgatory.removePlaceholder(fullId, repository, "dropped", now);
     } else {
+      const held = store.purgatory.heldEvent(fullId);
       store.purgatory.remove(fullId, "dropped", now, "by the operator");
-      if (entry.type === "announcement") store.index.forgetHeldAnnouncement(fullId);
+      if (held !== undefined && entry.type === "announcement") {
+        // The daemon removes the repository unless it received data or is announced again.
+        const { owner, identifier } = readAnnouncement(held.event);
+        jobs(store.db).enqueue(fullId, [{ type: "remove-unused-repository", owner, identifier }], true, now);
+      }
     }
     return { id: fullId, type: entry.type };
   });

@@ -17,7 +17,16 @@ export interface PurgatoryStats {
   total: number;
   oldest: { id: string; type: string; arrivedAt: number } | undefined;
   expiringSoon: number;
-  totals: { held: number; placeholders: number; released: number; expired: number; dropped: number; deleted: number; duplicates: number };
+  totals: {
+    held: number;
+    placeholders: number;
+    released: number;
+    expired: number;
+    dropped: number;
+    deleted: number;
+    duplicates: number;
+    releaseFailures: number;
+  };
   secondsToRelease: { count: number; median: number | undefined; p95: number | undefined };
 }
 
@@ -58,6 +67,7 @@ export function summarizeStats(
       dropped: totals.dropped,
       deleted: totals.deleted,
       duplicates: totals.duplicate,
+      releaseFailures: totals["release-failed"],
     },
     secondsToRelease: { count: sorted.length, median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) },
   };
@@ -91,7 +101,7 @@ export function formatStats(stats: PurgatoryStats): string {
   lines.push(
     "",
     "since the store was created:",
-    `  held ${totals.held}, placeholders ${totals.placeholders}, released ${totals.released}, expired ${totals.expired}, dropped ${totals.dropped}, deleted ${totals.deleted}, duplicates ${totals.duplicates}`,
+    `  held ${totals.held}, placeholders ${totals.placeholders}, released ${totals.released}, expired ${totals.expired}, dropped ${totals.dropped}, deleted ${totals.deleted}, duplicates ${totals.duplicates}, release failures ${totals.releaseFailures}`,
     `  arrival to release: median ${seconds(stats.secondsToRelease.median)}, p95 ${seconds(stats.secondsToRelease.p95)} (${stats.secondsToRelease.count} releases)`,
   );
   return lines.join("\n");

@@ -10,14 +10,19 @@ import { acceptedIndex } from "../purgatory/accepted-index.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
 import type { Db } from "../purgatory/database.js";
+import { deletions } from "../purgatory/deletions.js";
 import { purgatory } from "../purgatory/held-events.js";
 import type { Purgatory } from "../purgatory/held-events.js";
+import { serverView } from "../purgatory/server-view.js";
+import type { ServerView } from "../policy/view.js";
 
 export interface StoreAccess {
   config: Config;
   db: Db;
   index: AcceptedIndex;
   purgatory: Purgatory;
+  /** What the rules see: accepted and held announcements, deletions. */
+  view: ServerView;
   objects: ObjectChecker;
   close(): void;
 }
@@ -32,11 +37,14 @@ export function openStore(config: Config): StoreAccess {
   }
   const db = openDatabase(path);
   const objects = objectChecker();
+  const index = acceptedIndex(db);
+  const held = purgatory(db);
   return {
     config,
     db,
-    index: acceptedIndex(db),
-    purgatory: purgatory(db),
+    index,
+    purgatory: held,
+    view: serverView(index, held, deletions(db)),
     objects,
     close: () => {
       objects.close();

@@ -30,11 +30,19 @@ export interface RefChange {
   ref: string;
   /** The new object, or undefined to delete the ref. */
   oid: string | undefined;
+  /** Change the ref only while it points at this object (`noRef`: only while it does not exist). */
+  expected?: string;
 }
+
+/** As `expected`: the ref must not exist yet. */
+export const noRef = "0".repeat(40);
 
 export async function updateRefs(repository: string, changes: readonly RefChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const commands = changes.map(({ ref, oid }) => (oid === undefined ? `delete ${ref}` : `update ${ref} ${oid}`));
+  const commands = changes.map(({ ref, oid, expected }) => {
+    const old = expected === undefined ? "" : ` ${expected}`;
+    return oid === undefined ? `delete ${ref}${old}` : `update ${ref} ${oid}${old}`;
+  });
   await runGit(["update-ref", "--stdin"], { cwd: repository, input: ["start", ...commands, "prepare", "commit", ""].join("\n") });
 }
 

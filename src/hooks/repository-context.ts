@@ -10,7 +10,9 @@ import { acceptedIndex } from "../purgatory/accepted-index.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
 import type { Db } from "../purgatory/database.js";
+import { deletions } from "../purgatory/deletions.js";
 import { purgatory } from "../purgatory/held-events.js";
+import { serverView } from "../purgatory/server-view.js";
 import { repositoryStates } from "../purgatory/repository-states.js";
 import type { RepositoryStates } from "../purgatory/repository-states.js";
 import type { Purgatory } from "../purgatory/held-events.js";
@@ -34,5 +36,6 @@ export function openRepositoryContext(config: Config): RepositoryContext {
   const db = openDatabase(databasePath(config));
   const index = acceptedIndex(db);
   const held = purgatory(db);
-  return { path, ...repository, db, index, purgatory: held, ...repositoryStates(index, held, repository.owner, repository.identifier) };
+  const view = serverView(index, held, deletions(db));
+  return { path, ...repository, db, index, purgatory: held, ...repositoryStates(view, index, held, repository.owner, repository.identifier) };
 }

@@ -1,128 +1,123 @@
-// What a verdict does besides the answer line. Accepting records the event in the index and
-// carries out what it asks of git (create the repository, align refs to a state, point a PR
-// ref at its tip); holding puts it in the purgatory. All of it is committed before strfry
-// hears the answer, so the hooks that run next see it.
+// What a verdict commits before the answer goes to strfry, and what happens once strfry has
+// (or has not) stored the event. The answer stays small: one transaction that holds the event,
+// or records it as provisionally accepted with the effects it needs waiting as jobs. Only
+// repository creation runs before the answer (ngit polls for the repository for just 15 s).
+// Everything that depends on strfry having stored the event runs after it is seen there.
 
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
-import { alignRepository } from "../git/align-repository.js";
-import { copyObjects } from "../git/copy-objects.js";
-import { winningCompleteState } from "../git/winning-complete-state.js";
 import { createRepository } from "../git/create-repository.js";
 import type { HookInstallation } from "../git/install-hooks.js";
 import type { ObjectChecker } from "../git/object-checker.js";
-import { updateRefs } from "../git/refs.js";
 import { repositoryPath } from "../git/repository-path.js";
 import { isNewerEvent } from "../nostr/coordinates.js";
-import { tagValue } from "../nostr/event.js";
 import { readAnnouncement } from "../nostr/nip34.js";
-import { readRepositoryState } from "../nostr/repository-state.js";
 import { missingServiceListings } from "../policy/announcement-lists-service.js";
+import { planEffects } from "../policy/effects.js";
+import type { Effect } from "../policy/effects.js";
 import type { GitFacts } from "../policy/git-facts.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Verdict } from "../policy/verdict.js";
 import type { ServerView } from "../policy/view.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
+import type { Db } from "../purgatory/database.js";
+import type { Deletions } from "../purgatory/deletions.js";
 import type { Purgatory } from "../purgatory/held-events.js";
-import { repositoryStates } from "../purgatory/repository-states.js";
-import { join } from "node:path";
+import type { Jobs } from "../purgatory/jobs.js";
+import { writeTransaction } from "../purgatory/database.js";
 
 export interface EffectContext {
+  db: Db;
   service: ServiceAddress;
-  /** The index and the purgatory as the rules see them. */
+  /** The index, the purgatory and the deletions as the rules see them. */
   view: ServerView;
   gitRoot: string;
   hooks: HookInstallation;
   index: AcceptedIndex;
   purgatory: Purgatory;
+  deletions: Deletions;
+  jobs: Jobs;
   objects: ObjectChecker;
   purgatoryTtlSeconds: number;
 }
 
+/** How long strfry has to store an accepted event before we ask it (its plugin timeout is 10 s by default). */
+export const provisionalGraceSeconds = 15;
+
+const listsService = (event: NostrEvent, context: EffectContext) =>
+  event.kind === kinds.RepositoryAnnouncement && missingServiceListings(readAnnouncement(event), context.service).length === 0;
+
 export async function applyVerdict(event: NostrEvent, verdict: Verdict, git: GitFacts, context: EffectContext, now: number): Promise<void> {
-  if (verdict.action === "accept") await acceptEvent(event, git, context, now);
-  if (verdict.action === "hold") await holdEvent(event, git, context, now);
+  if (verdict.action === "reject") return;
+  if (event.kind === kinds.RepositoryAnnouncement && listsService(event, context) && isCurrentAnnouncement(event, context)) {
+    await createRepository(repositoryPath(context.gitRoot, event.pubkey, readAnnouncement(event).identifier), context.hooks);
+  }
+  const effects = planEffects(event, verdict, git);
+  if (verdict.action === "hold") holdEvent(event, effects.now, context, now);
+  else recordAcceptance(event, effects.afterStored, context, now);
 }
 
-function pathOf(context: EffectContext, repository: string): string {
-  return join(context.gitRoot, repository);
+/** Not older than the announcement already known for its repository (a resubmission finds its repository made). */
+function isCurrentAnnouncement(event: NostrEvent, context: EffectContext): boolean {
+  if (context.view.isHeld(event.id) || context.index.isIndexed(event.id)) return false;
+  const current = context.view.announcement(event.pubkey, readAnnouncement(event).identifier);
+  return current === undefined || isNewerEvent(event, { id: current.id, created_at: current.createdAt });
 }
 
-async function holdEvent(event: NostrEvent, git: GitFacts, context: EffectContext, now: number): Promise<void> {
-  // A resubmission (strfry resends what it did not store) finds its repository made already.
-  if (event.kind === kinds.RepositoryAnnouncement && !context.view.isHeld(event.id)) {
-    // ngit polls for the repository for 15 s after publishing, so it exists at once.
-    const announcement = readAnnouncement(event);
-    await createRepository(repositoryPath(context.gitRoot, announcement.owner, announcement.identifier), context.hooks);
-    context.index.recordHeldAnnouncement(event, { listsService: true });
-  }
-  if (pullRequestKinds.has(event.kind)) {
-    // A ref at another commit is someone's wrong guess: remove it so the right tip can be pushed.
-    for (const repository of git.repositories) {
-      if (repository.nostrRef === undefined || repository.nostrRef === tagValue(event, "c")) continue;
-      await updateRefs(pathOf(context, repository.repository), [{ ref: `refs/nostr/${event.id}`, oid: undefined }]);
-      context.purgatory.removePlaceholder(event.id, repository.repository, "dropped", now);
+function holdEvent(event: NostrEvent, effects: readonly Effect[], context: EffectContext, now: number): void {
+  writeTransaction(context.db, () => {
+    for (const effect of effects) {
+      if (effect.type === "delete-ref") context.purgatory.removePlaceholder(event.id, effect.repository, "dropped", now);
     }
-  }
-  context.purgatory.hold(event, now, context.purgatoryTtlSeconds);
+    context.jobs.enqueue(event.id, effects, true, now);
+    context.purgatory.hold(event, now, context.purgatoryTtlSeconds);
+  })();
 }
 
-/** Accepting an event, whether it is new or leaves the purgatory now (a release). */
-export async function acceptEvent(event: NostrEvent, git: GitFacts, context: EffectContext, now: number): Promise<void> {
-  if (event.kind === kinds.RepositoryAnnouncement) {
-    const announcement = readAnnouncement(event);
-    const listsService = missingServiceListings(announcement, context.service).length === 0;
-    const current = context.index.view.announcement(announcement.owner, announcement.identifier);
-    const isCurrent = current === undefined || current.id === event.id || isNewerEvent(event, { id: current.id, created_at: current.createdAt });
-    if (listsService && isCurrent) {
-      await createRepository(repositoryPath(context.gitRoot, announcement.owner, announcement.identifier), context.hooks);
-    }
-    context.index.recordAccepted(event, { listsService });
-  } else if (event.kind === kinds.RepositoryState) {
-    // Align first: if git refuses (a branch at a tree, say) the event is answered with the
-    // error and not recorded, so index and repository never disagree.
-    const latest = context.index.view.latestAcceptedState(event.pubkey, tagValue(event, "d") ?? "");
-    if (latest === undefined || latest.id === event.id || isNewerEvent(event, { id: latest.id, created_at: latest.createdAt })) {
-      await alignToState(event, git, context);
-    }
-    context.index.recordAccepted(event);
-  } else if (pullRequestKinds.has(event.kind)) {
-    const tip = tagValue(event, "c")!;
-    for (const repository of git.repositories) {
-      if (repository.nostrRef === undefined && repository.missingObjects.length === 0) {
-        await updateRefs(pathOf(context, repository.repository), [{ ref: `refs/nostr/${event.id}`, oid: tip }]);
-      }
-      context.purgatory.removePlaceholder(event.id, repository.repository, "released", now);
-    }
-    context.index.recordAccepted(event);
-  } else {
-    if (event.kind === kinds.EventDeletion) {
-      context.index.applyDeletion(event);
-      for (const withdrawn of context.purgatory.withdraw(event, now)) {
-        if (withdrawn.kind === kinds.RepositoryAnnouncement) context.index.forgetHeldAnnouncement(withdrawn.id);
-      }
-    }
-    context.index.recordAccepted(event);
+/** The policy answers accept (or a release is about to deliver the event): provisional until strfry has it. */
+export function recordAcceptance(event: NostrEvent, effects: readonly Effect[], context: EffectContext, now: number): void {
+  writeTransaction(context.db, () => {
+    if (!context.index.recordProvisional(event, now + provisionalGraceSeconds, { listsService: listsService(event, context) })) return;
+    context.jobs.enqueue(event.id, effects, context.index.isStored(event.id), now);
+    // The author's intent holds whatever strfry does with the deletion itself.
+    if (event.kind === kinds.EventDeletion) applyDeletion(event, context, now);
+  })();
+}
+
+function applyDeletion(deletion: NostrEvent, context: EffectContext, now: number): void {
+  context.deletions.remember(deletion);
+  context.index.applyDeletion(deletion);
+  for (const withdrawn of context.purgatory.withdraw(deletion, now)) {
+    if (withdrawn.kind !== kinds.RepositoryAnnouncement) continue;
+    const announcement = readAnnouncement(withdrawn.event);
+    context.jobs.enqueue(withdrawn.id, [{ type: "remove-unused-repository", owner: announcement.owner, identifier: announcement.identifier }], true, now);
   }
-  context.purgatory.remove(event.id, "released", now);
 }
 
 /**
- * Aligns every repository the state is authoritative for, copying objects where one lacks
- * them. Each follows its winning complete state, which is this one unless a newer one is
- * already complete (then this release must not roll the repository back).
+ * strfry has the event (the follower saw it, or a look-up found it): it is accepted now. It
+ * leaves the purgatory, its waiting jobs may run, and a PR's placeholders are done.
  */
-async function alignToState(event: NostrEvent, git: GitFacts, context: EffectContext): Promise<void> {
-  const state = readRepositoryState(event);
-  const complete = git.repositories.find((repository) => repository.missingObjects.length === 0);
-  for (const repository of git.repositories) {
-    const path = pathOf(context, repository.repository);
-    if (repository.missingObjects.length > 0 && complete !== undefined) {
-      await copyObjects(pathOf(context, complete.repository), path, repository.missingObjects);
+export function confirmStored(event: NostrEvent, context: EffectContext, now: number): void {
+  writeTransaction(context.db, () => {
+    context.index.recordStored(event, { listsService: listsService(event, context) });
+    context.jobs.markReady(event.id, now);
+    if (event.kind === kinds.EventDeletion) applyDeletion(event, context, now);
+    if (pullRequestKinds.has(event.kind)) {
+      for (const placeholder of context.purgatory.placeholdersFor(event.id)) {
+        context.purgatory.removePlaceholder(event.id, placeholder.repository, "released", now);
+      }
     }
-    const states = repositoryStates(context.index, context.purgatory, repository.owner, state.identifier);
-    const winner = await winningCompleteState(path, { ...states, heldStates: [...states.heldStates, state] }, context.objects);
-    await alignRepository(path, winner ?? state, context.objects);
-  }
+    context.purgatory.remove(event.id, "released", now);
+  })();
+}
+
+/** strfry answered, and it does not have the event: what we recorded as accepted goes. */
+export function forgetUnstored(id: string, context: EffectContext): void {
+  writeTransaction(context.db, () => {
+    if (context.index.isStored(id)) return;
+    context.index.forget(id);
+    context.jobs.discardWaiting(id);
+  })();
 }

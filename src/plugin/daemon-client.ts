@@ -8,7 +8,10 @@ import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
 export async function askDaemon(socketPath: string, request: DaemonRequest, timeoutMs: number): Promise<DaemonAnswer> {
   return new Promise((resolve) => {
     const connection = createConnection(socketPath);
+    let finished = false;
     const finish = (answer: DaemonAnswer) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       connection.destroy();
       resolve(answer);
@@ -18,6 +21,8 @@ export async function askDaemon(socketPath: string, request: DaemonRequest, time
       finish({ ok: false, error: `the daemon is not reachable at ${socketPath} (${error.code ?? error.message}); is the policy process running?` }),
     );
     connection.on("connect", () => connection.write(JSON.stringify(request) + "\n"));
+    // A daemon that dies mid-request closes the connection: that is no answer, at once.
+    connection.on("close", () => finish({ ok: false, error: `the daemon at ${socketPath} closed the connection without answering` }));
     const lines = createInterface({ input: connection });
     // readline re-emits the socket's errors; the connection's own handler above answers them.
     lines.on("error", () => undefined);

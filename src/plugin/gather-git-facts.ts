@@ -14,7 +14,7 @@ import { readRepositoryState } from "../nostr/repository-state.js";
 import { missingServiceListings } from "../policy/announcement-lists-service.js";
 import type { GitFacts, RepositoryFacts } from "../policy/git-facts.js";
 import { noGitFacts } from "../policy/git-facts.js";
-import { ownersAuthorising } from "../policy/maintainers.js";
+import { ownersInTrustOrder } from "../policy/maintainers.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { AcceptedView } from "../policy/view.js";
 
@@ -23,6 +23,12 @@ export interface GitFactsContext {
   gitRoot: string;
   objects: ObjectChecker;
 }
+
+/**
+ * The repositories one state is checked against and kept in sync with, at most: the answer's
+ * work stays bounded however many announcements name its author as a maintainer.
+ */
+export const maxRepositoriesPerState = 32;
 
 interface Target {
   owner: string;
@@ -38,7 +44,7 @@ export function targetsOf(event: NostrEvent, view: AcceptedView, service: Servic
   }
   if (event.kind === kinds.RepositoryState) {
     const state = readRepositoryState(event);
-    const owners = ownersAuthorising(event.pubkey, state.identifier, (d) => view.announcementsWithIdentifier(d));
+    const owners = ownersInTrustOrder(event.pubkey, state.identifier, (d) => view.announcementsWithIdentifier(d)).slice(0, maxRepositoriesPerState);
     return { targets: owners.map((owner) => ({ owner, identifier: state.identifier })), objects: [...state.objects] };
   }
   if (pullRequestKinds.has(event.kind)) {

@@ -7,28 +7,26 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config.js";
-import { daemonSocketPath, databasePath } from "../config.js";
-import { hookInstallationFor } from "../git/install-hooks.js";
-import { objectChecker } from "../git/object-checker.js";
+import { daemonSocketPath } from "../config.js";
 import { repositoryOfPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
-import { buildRules, decide } from "../policy/pipeline.js";
+import { decide } from "../policy/pipeline.js";
 import { reject } from "../policy/verdict.js";
 import type { Verdict } from "../policy/verdict.js";
-import { acceptedIndex } from "../purgatory/accepted-index.js";
-import { openDatabase } from "../purgatory/database.js";
-import { purgatory } from "../purgatory/held-events.js";
-import { serverView } from "../purgatory/server-view.js";
-import { applyVerdict } from "./apply-verdict.js";
+import { reclaimSpaceIncrementally, writeTransaction } from "../purgatory/database.js";
+import { followCursorKey, meta } from "../purgatory/meta.js";
+import { applyVerdict, confirmStored } from "./apply-verdict.js";
 import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
 import { listenOnSocket } from "./daemon-socket.js";
 import { gatherGitFacts } from "./gather-git-facts.js";
 import type { PluginRequest } from "./protocol.js";
 import { formatAnswer, parseRequestLine } from "./protocol.js";
+import { openPurgatoryContext } from "./purgatory-context.js";
 import type { ReleaseContext } from "./release.js";
 import { newReport, releaseIfComplete, releaseRepository } from "./release.js";
-import { releaseSink } from "./release-sink.js";
-import { sweep } from "./sweep.js";
+import { followStrfry } from "./strfry-follower.js";
+import { catchUp, runDueJobs, sweep } from "./sweep.js";
+import type { Lane } from "./sweep.js";
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -48,8 +46,8 @@ async function decideRequest(request: PluginRequest, context: ReleaseContext): P
   return verdict;
 }
 
-/** Runs one release or sweep at a time, in arrival order. */
-function serialised() {
+/** Runs one release, job or sweep batch at a time, in arrival order. */
+function serialised(): Lane {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(work: () => Promise<T>): Promise<T> => {
     const result = tail.then(work);
@@ -63,23 +61,12 @@ export interface PolicyStreams {
   output: Writable;
 }
 
+/** How often the daemon catches up with pushes, retries, confirmations and jobs. */
+const catchUpIntervalMs = 2_000;
+
 export async function runPolicyProcess(config: Config, streams: PolicyStreams): Promise<void> {
-  const db = openDatabase(databasePath(config));
-  const objects = objectChecker();
-  const index = acceptedIndex(db);
-  const held = purgatory(db);
-  const context: ReleaseContext = {
-    service: config.service,
-    gitRoot: config.gitRoot,
-    hooks: hookInstallationFor(config),
-    index,
-    purgatory: held,
-    view: serverView(index, held),
-    objects,
-    purgatoryTtlSeconds: config.purgatoryTtlSeconds,
-    rules: buildRules({ service: config.service }),
-    sink: releaseSink(config.releaseSink),
-  };
+  const context = openPurgatoryContext(config);
+  reclaimSpaceIncrementally(context.db);
   const exclusive = serialised();
   // A stray rejection must not end the plugin while it is idle: strfry would answer the next
   // event with "error: internal error" before restarting it.
@@ -101,19 +88,71 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
   };
   const socketPath = daemonSocketPath(config);
   const server = await listenOnSocket(socketPath, handleDaemonRequest).catch((error: unknown) => {
-    log.error("daemon socket unavailable: pushes will be released by the sweep only", { socketPath, error: errorMessage(error) });
+    log.error("daemon socket unavailable: pushes will be released by the daemon's catch-up only", { socketPath, error: errorMessage(error) });
     return undefined;
   });
+
+  // The index is kept from what strfry stored; what was stored may release held events and start jobs.
+  const stored = meta(context.db);
+  let jobsRunning = false;
+  let jobsKickedMeanwhile = false;
+  const kickJobs = () => {
+    if (jobsRunning) {
+      jobsKickedMeanwhile = true;
+      return;
+    }
+    jobsRunning = true;
+    jobsKickedMeanwhile = false;
+    void runDueJobs(context, exclusive)
+      .catch((error: unknown) => log.error("running jobs failed", { error: errorMessage(error) }))
+      .finally(() => {
+        jobsRunning = false;
+        if (jobsKickedMeanwhile) kickJobs();
+      });
+  };
+  const follower = followStrfry({
+    relayUrl: config.relayUrl,
+    onEvents: (events) => {
+      const now = unixNow();
+      writeTransaction(context.db, () => events.forEach((event) => confirmStored(event, context, now)))();
+      kickJobs();
+    },
+    readCursor: () => {
+      const value = stored.get(followCursorKey);
+      return value === undefined ? undefined : Number(value);
+    },
+    writeCursor: (at) => stored.set(followCursorKey, String(at)),
+  });
+
+  let catchingUp = false;
+  const runCatchUp = () => {
+    if (catchingUp) return;
+    catchingUp = true;
+    void catchUp(context, exclusive)
+      .catch((error: unknown) => log.error("catch-up failed", { error: errorMessage(error) }))
+      .finally(() => (catchingUp = false));
+  };
+  let sweeping = false;
   const runSweep = () => {
-    void exclusive(() => sweep(context, unixNow())).catch((error: unknown) => log.error("sweep failed", { error: errorMessage(error) }));
+    if (sweeping) return;
+    sweeping = true;
+    const options = { historyRetentionSeconds: config.historyRetentionDays * 86_400 };
+    void sweep(context, unixNow(), options, exclusive)
+      .catch((error: unknown) => log.error("sweep failed", { error: errorMessage(error) }))
+      .finally(() => (sweeping = false));
   };
   // strfry starts the plugin only on the first event after its own start: catch up at once
   // with pushes that completed while no daemon was listening.
-  setImmediate(runSweep);
+  setImmediate(() => {
+    runCatchUp();
+    runSweep();
+  });
+  // The timers alone must not keep the process alive: it ends when strfry closes stdin.
+  const catchUpTimer = setInterval(runCatchUp, catchUpIntervalMs);
+  catchUpTimer.unref();
   const sweepTimer = setInterval(runSweep, config.sweepIntervalSeconds * 1000);
-  // The timer alone must not keep the process alive: it ends when strfry closes stdin.
   sweepTimer.unref();
-  log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot, socketPath });
+  log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot, socketPath, relayUrl: config.relayUrl });
 
   const answer = (line: string) => streams.output.write(line + "\n");
   const lines = createInterface({ input: streams.input, crlfDelay: Infinity });
@@ -130,6 +169,7 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
       let verdict: Verdict;
       try {
         verdict = await decideRequest(parsed.request, context);
+        if (verdict.action !== "reject") kickJobs();
       } catch (error) {
         log.error("deciding an event failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
         verdict = reject("error: the policy failed on this event; see the relay's logs");
@@ -139,10 +179,11 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     }
   } finally {
     clearInterval(sweepTimer);
+    clearInterval(catchUpTimer);
+    follower.close();
     server?.close();
     await exclusive(async () => undefined);
-    objects.close();
-    db.close();
+    context.close();
     log.info("policy process stopping: input closed", { pid: process.pid });
   }
 }

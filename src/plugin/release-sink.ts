@@ -19,8 +19,8 @@ export interface ReleaseSink {
 
 const deliveryTimeoutMs = 15_000;
 
-export function releaseSink(config: ReleaseSinkConfig): ReleaseSink {
-  return config.kind === "websocket" ? websocketSink(config.relayUrl) : importSink(config.command);
+export function releaseSink(config: ReleaseSinkConfig, relayUrl: string): ReleaseSink {
+  return config.kind === "websocket" ? websocketSink(relayUrl) : importSink(config.command);
 }
 
 function websocketSink(relayUrl: string): ReleaseSink {

@@ -32,3 +32,23 @@ export function ownersAuthorising(
     .filter((announcement) => maintainerSet(announcement.owner, (pubkey) => byOwner.get(pubkey)).has(author))
     .map((announcement) => announcement.owner);
 }
+
+/**
+ * The owners a state of `author` is authoritative for, most trusted first: the author's own
+ * repository, then owners the author lists (recursively) as maintainers, then the rest by the
+ * age of their announcement. Anyone can publish an announcement naming the author as a
+ * maintainer, so the work one state causes is capped by taking the first few of this order.
+ */
+export function ownersInTrustOrder(
+  author: string,
+  identifier: string,
+  announcementsWithIdentifier: (identifier: string) => KnownAnnouncement[],
+): string[] {
+  const announcements = announcementsWithIdentifier(identifier);
+  const byOwner = new Map(announcements.map((announcement) => [announcement.owner, announcement]));
+  const trusted = maintainerSet(author, (pubkey) => byOwner.get(pubkey));
+  const rank = (owner: string) => (owner === author ? 0 : trusted.has(owner) ? 1 : 2);
+  return ownersAuthorising(author, identifier, () => announcements).sort(
+    (a, b) => rank(a) - rank(b) || byOwner.get(a)!.createdAt - byOwner.get(b)!.createdAt || (a < b ? -1 : 1),
+  );
+}

@@ -4,6 +4,7 @@
 import type { ServiceAddress } from "../config.js";
 import { announcementAwaitsData } from "./announcement-awaits-data.js";
 import { announcementListsService } from "./announcement-lists-service.js";
+import { eventIsNotDeleted } from "./event-is-not-deleted.js";
 import { eventIsRelated } from "./event-is-related.js";
 import { pullRequestTipExists } from "./pull-request-tip-exists.js";
 import { repositoryIdentifierIsSafe } from "./repository-identifier-is-safe.js";
@@ -19,6 +20,7 @@ export interface PolicyOptions {
 
 export function buildRules(options: PolicyOptions): Rule[] {
   return [
+    eventIsNotDeleted(),
     repositoryIdentifierIsSafe(),
     announcementListsService({ service: options.service }),
     stateIsFromMaintainer(),

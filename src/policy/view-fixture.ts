@@ -17,6 +17,8 @@ export interface TestViewContents {
   held?: readonly { id: string; coordinate?: string }[];
   /** The newest accepted state per author and `d`. */
   states?: readonly { author: string; identifier: string; id: string; createdAt: number }[];
+  /** Event id → the id of the author's deletion that covers it. */
+  deleted?: ReadonlyMap<string, string>;
 }
 
 export function testView(contents: TestViewContents = {}): ServerView {
@@ -39,6 +41,7 @@ export function testView(contents: TestViewContents = {}): ServerView {
     },
     isHeld: (id) => held.some((entry) => entry.id === id),
     isHeldCoordinate: (coordinate) => held.some((entry) => entry.coordinate === coordinate),
+    deletionOf: (event) => contents.deleted?.get(event.id),
   };
 }
 

@@ -1,6 +1,8 @@
 // What the rules may know about the server: a read-only view, built by src/purgatory from
 // SQLite. Rules receive it as an argument and never open the database themselves.
 
+import type { NostrEvent } from "nostr-tools";
+
 export interface KnownAnnouncement {
   id: string;
   owner: string;
@@ -29,6 +31,8 @@ export interface AcceptedView {
 /** What the rules see: the accepted index and the purgatory (src/purgatory/server-view.ts). */
 export interface ServerView extends AcceptedView {
   isHeld(id: string): boolean;
+  /** The id of the author's kind 5 that deleted this event, if any. */
+  deletionOf(event: Pick<NostrEvent, "id" | "kind" | "pubkey" | "tags" | "created_at">): string | undefined;
   /** Some event at this coordinate is held. */
   isHeldCoordinate(coordinate: string): boolean;
 }

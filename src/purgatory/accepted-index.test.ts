@@ -49,14 +49,14 @@ describe("acceptedIndex", () => {
     const target = "9".repeat(64);
     const coordinate = announcementCoordinate(author, "repo");
     const note = author.sign({ kind: kinds.Comment, tags: [["E", target], ["a", coordinate], ["p", author.pubkey], ["e", "bad"]] });
-    assert.equal(index.recordAccepted(note), true);
+    assert.equal(index.recordStored(note), true);
     assert.equal(index.view.isAcceptedEvent(note.id), true);
     assert.equal(index.view.isReferencedByAccepted(target), true);
     assert.equal(index.view.isReferencedByAccepted(coordinate), true);
     assert.equal(index.view.isReferencedByAccepted(author.pubkey), false, "p tags are not references");
     assert.equal(index.view.isReferencedByAccepted("bad"), false);
     assert.equal(index.view.isAcceptedCoordinate(coordinate), false, "a regular event has no coordinate");
-    assert.equal(index.recordAccepted(note), true, "recording twice is harmless");
+    assert.equal(index.recordStored(note), true, "recording twice is harmless");
   });
 
   it("records an announcement with its maintainers and whether it lists this service", () => {
@@ -65,8 +65,8 @@ describe("acceptedIndex", () => {
     const maintainer = newAuthor();
     const hosted = announcement(owner, "repo", { maintainers: [maintainer.pubkey, "not-a-pubkey", maintainer.pubkey] });
     const elsewhere = announcement(maintainer, "repo", { clone: ["https://github.com/x/y.git"] });
-    assert.equal(index.recordAccepted(hosted, { listsService: true }), true);
-    assert.equal(index.recordAccepted(elsewhere), true);
+    assert.equal(index.recordStored(hosted, { listsService: true }), true);
+    assert.equal(index.recordStored(elsewhere), true);
 
     assert.deepEqual(index.view.announcement(owner.pubkey, "repo"), {
       id: hosted.id,
@@ -87,7 +87,7 @@ describe("acceptedIndex", () => {
   it("keeps identifiers exactly as written (case, unicode, colons)", () => {
     const { index } = freshIndex();
     const owner = newAuthor();
-    for (const d of ["Repo", "repo", "dépôt", "a:b"]) index.recordAccepted(announcement(owner, d), { listsService: true });
+    for (const d of ["Repo", "repo", "dépôt", "a:b"]) index.recordStored(announcement(owner, d), { listsService: true });
     assert.equal(index.view.announcementsWithIdentifier("Repo").length, 1);
     assert.equal(index.view.announcementsWithIdentifier("dépôt").length, 1);
     assert.equal(index.view.isAcceptedCoordinate(`30617:${owner.pubkey}:a:b`), true);
@@ -99,8 +99,8 @@ describe("acceptedIndex", () => {
       const owner = newAuthor();
       const old = announcement(owner, "repo", { maintainers: [newAuthor().pubkey] });
       const newer = announcement(owner, "repo", { clone: [] });
-      index.recordAccepted(old, { listsService: true });
-      assert.equal(index.recordAccepted(newer, { listsService: false }), true);
+      index.recordStored(old, { listsService: true });
+      assert.equal(index.recordStored(newer, { listsService: false }), true);
       assert.deepEqual(index.view.announcement(owner.pubkey, "repo"), {
         id: newer.id,
         owner: owner.pubkey,
@@ -119,11 +119,11 @@ describe("acceptedIndex", () => {
       const owner = newAuthor();
       const old = announcement(owner, "repo");
       const newer = announcement(owner, "repo", { maintainers: [newAuthor().pubkey] });
-      index.recordAccepted(newer, { listsService: true });
-      assert.equal(index.recordAccepted(old, { listsService: true }), false);
+      index.recordStored(newer, { listsService: true });
+      assert.equal(index.recordStored(old, { listsService: true }), false);
       assert.equal(index.view.announcement(owner.pubkey, "repo")?.id, newer.id);
       assert.equal(index.view.isAcceptedEvent(old.id), false);
-      assert.equal(index.recordAccepted(newer, { listsService: true }), true, "the current one again is fine");
+      assert.equal(index.recordStored(newer, { listsService: true }), true, "the current one again is fine");
     });
 
     it("a tie in created_at goes to the lower id, in either order of arrival", () => {
@@ -131,14 +131,14 @@ describe("acceptedIndex", () => {
       const { low, high } = tiedPair((created_at) => announcement(owner, "repo", { created_at, extraTags: [["nonce", String(Math.random())]] }));
 
       const first = freshIndex().index;
-      first.recordAccepted(high, { listsService: true });
-      assert.equal(first.recordAccepted(low, { listsService: true }), true);
+      first.recordStored(high, { listsService: true });
+      assert.equal(first.recordStored(low, { listsService: true }), true);
       assert.equal(first.view.announcement(owner.pubkey, "repo")?.id, low.id);
       assert.equal(first.view.isAcceptedEvent(high.id), false);
 
       const second = freshIndex().index;
-      second.recordAccepted(low, { listsService: true });
-      assert.equal(second.recordAccepted(high, { listsService: true }), false);
+      second.recordStored(low, { listsService: true });
+      assert.equal(second.recordStored(high, { listsService: true }), false);
       assert.equal(second.view.announcement(owner.pubkey, "repo")?.id, low.id);
     });
 
@@ -148,9 +148,9 @@ describe("acceptedIndex", () => {
       const target = "7".repeat(64);
       const old = author.sign({ kind: 30023, tags: [["d", "post"], ["e", target]] });
       const newer = author.sign({ kind: 30023, tags: [["d", "post"]] });
-      index.recordAccepted(old);
+      index.recordStored(old);
       assert.equal(index.view.isReferencedByAccepted(target), true);
-      index.recordAccepted(newer);
+      index.recordStored(newer);
       assert.equal(index.view.isReferencedByAccepted(target), false);
       assert.equal(index.view.isAcceptedCoordinate(`30023:${author.pubkey}:post`), true);
     });
@@ -160,8 +160,8 @@ describe("acceptedIndex", () => {
       const author = newAuthor();
       const old = author.sign({ kind: kinds.UserGraspList, tags: [["g", "wss://a.example"]] });
       const newer = author.sign({ kind: kinds.UserGraspList, tags: [["g", "wss://b.example"]] });
-      index.recordAccepted(newer);
-      assert.equal(index.recordAccepted(old), false);
+      index.recordStored(newer);
+      assert.equal(index.recordStored(old), false);
       assert.equal(index.view.isAcceptedCoordinate(`10317:${author.pubkey}:`), true);
       assert.equal(index.view.isAcceptedEvent(newer.id), true);
     });
@@ -170,7 +170,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const [a, b] = [newAuthor(), newAuthor()];
       const events = [announcement(a, "repo"), announcement(b, "repo"), announcement(a, "other")];
-      for (const event of events) assert.equal(index.recordAccepted(event, { listsService: true }), true);
+      for (const event of events) assert.equal(index.recordStored(event, { listsService: true }), true);
       for (const event of events) assert.equal(index.view.isAcceptedEvent(event.id), true);
     });
   });
@@ -181,7 +181,7 @@ describe("acceptedIndex", () => {
       const author = newAuthor();
       const target = "8".repeat(64);
       const note = author.sign({ kind: kinds.Comment, tags: [["e", target]] });
-      index.recordAccepted(note);
+      index.recordStored(note);
       index.applyDeletion(deletion(author, [["e", note.id]]));
       assert.equal(index.view.isAcceptedEvent(note.id), false);
       assert.equal(index.view.isReferencedByAccepted(target), false);
@@ -191,7 +191,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const owner = newAuthor();
       const hosted = announcement(owner, "repo");
-      index.recordAccepted(hosted, { listsService: true });
+      index.recordStored(hosted, { listsService: true });
       index.applyDeletion(deletion(owner, [["e", hosted.id]]));
       assert.equal(index.view.announcement(owner.pubkey, "repo"), undefined);
       assert.equal(index.view.isAcceptedCoordinate(announcementCoordinate(owner, "repo")), false);
@@ -201,7 +201,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const owner = newAuthor();
       const hosted = announcement(owner, "repo");
-      index.recordAccepted(hosted, { listsService: true });
+      index.recordStored(hosted, { listsService: true });
       index.applyDeletion(deletion(owner, [["a", announcementCoordinate(owner, "repo")]], hosted.created_at));
       assert.equal(index.view.announcement(owner.pubkey, "repo"), undefined);
       assert.equal(index.view.isAcceptedEvent(hosted.id), false);
@@ -212,7 +212,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const owner = newAuthor();
       const hosted = announcement(owner, "repo");
-      index.recordAccepted(hosted, { listsService: true });
+      index.recordStored(hosted, { listsService: true });
       index.applyDeletion(deletion(owner, [["a", announcementCoordinate(owner, "repo")]], hosted.created_at - 1));
       assert.equal(index.view.announcement(owner.pubkey, "repo")?.id, hosted.id);
       assert.equal(index.view.isAcceptedEvent(hosted.id), true);
@@ -222,7 +222,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const author = newAuthor();
       const article = author.sign({ kind: 30023, tags: [["d", "post"]] });
-      index.recordAccepted(article);
+      index.recordStored(article);
       index.applyDeletion(deletion(author, [["a", `30023:${author.pubkey}:post`]]));
       assert.equal(index.view.isAcceptedEvent(article.id), false);
     });
@@ -233,8 +233,8 @@ describe("acceptedIndex", () => {
       const attacker = newAuthor();
       const hosted = announcement(owner, "repo");
       const note = owner.sign({ kind: kinds.Comment, tags: [["a", announcementCoordinate(owner, "repo")]] });
-      index.recordAccepted(hosted, { listsService: true });
-      index.recordAccepted(note);
+      index.recordStored(hosted, { listsService: true });
+      index.recordStored(note);
       index.applyDeletion(deletion(attacker, [["e", hosted.id], ["e", note.id], ["a", announcementCoordinate(owner, "repo")]]));
       assert.equal(index.view.announcement(owner.pubkey, "repo")?.id, hosted.id);
       assert.equal(index.view.isAcceptedEvent(hosted.id), true);
@@ -246,7 +246,7 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const author = newAuthor();
       const note = author.sign({ kind: kinds.Comment });
-      index.recordAccepted(note);
+      index.recordStored(note);
       assert.doesNotThrow(() =>
         index.applyDeletion(deletion(author, [["e"], ["a"], ["e", "nothex"], ["a", "30617:bad:x"], ["e", "0".repeat(64)], ["k", "1"]])),
       );
@@ -257,8 +257,8 @@ describe("acceptedIndex", () => {
       const { index } = freshIndex();
       const author = newAuthor();
       const [one, two] = [author.sign({ kind: kinds.Comment, content: "1" }), author.sign({ kind: kinds.Comment, content: "2" })];
-      index.recordAccepted(one);
-      index.recordAccepted(two);
+      index.recordStored(one);
+      index.recordStored(two);
       index.applyDeletion(deletion(author, [["e", one.id]]));
       assert.equal(index.view.isAcceptedEvent(one.id), false);
       assert.equal(index.view.isAcceptedEvent(two.id), true);
@@ -271,8 +271,8 @@ describe("acceptedIndex", () => {
     const maintainer = newAuthor();
     const hosted = announcement(owner, "repo", { maintainers: [maintainer.pubkey] });
     const note = owner.sign({ kind: kinds.Comment, tags: [["a", announcementCoordinate(owner, "repo")]] });
-    index.recordAccepted(hosted, { listsService: true });
-    index.recordAccepted(note);
+    index.recordStored(hosted, { listsService: true });
+    index.recordStored(note);
     const before = index.view.announcement(owner.pubkey, "repo");
     db.close();
 
@@ -280,7 +280,7 @@ describe("acceptedIndex", () => {
     assert.deepEqual(again.view.announcement(owner.pubkey, "repo"), before);
     assert.equal(again.view.isAcceptedEvent(note.id), true);
     assert.equal(again.view.isReferencedByAccepted(announcementCoordinate(owner, "repo")), true);
-    assert.equal(again.recordAccepted(announcement(owner, "repo", { created_at: hosted.created_at - 10 })), false);
+    assert.equal(again.recordStored(announcement(owner, "repo", { created_at: hosted.created_at - 10 })), false);
   });
 
   it("is shared by two connections to one file (the policy and the hooks)", () => {
@@ -288,7 +288,7 @@ describe("acceptedIndex", () => {
     const other = reopen(path).index;
     const owner = newAuthor();
     const hosted = announcement(owner, "repo");
-    index.recordAccepted(hosted, { listsService: true });
+    index.recordStored(hosted, { listsService: true });
     assert.equal(other.view.announcement(owner.pubkey, "repo")?.id, hosted.id);
   });
 });

@@ -1,6 +1,10 @@
 // The index of accepted events that the rules read: announcements with their maintainers,
-// accepted ids and coordinates, and what accepted events reference. strfry keeps the events
-// themselves; this index survives restarts so the policy decides the same after a crash.
+// states, PR tips, accepted ids and coordinates, and what accepted events reference.
+// strfry's store is the truth. A row is `stored` once strfry is seen to have the event (the
+// follower, a look-up by id, or reindex); before that it is provisional: the policy answered
+// accept, and at `check_at` strfry is asked, and a row strfry never stored is forgotten.
+// Several rows may share a coordinate (a provisional newer one beside the stored older one);
+// readers take the newest, and an older one goes only when strfry stores a newer one.
 
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
@@ -11,6 +15,7 @@ import { referencesOf } from "../policy/event-is-related.js";
 import type { AcceptedView, KnownAnnouncement } from "../policy/view.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { Db } from "./database.js";
+import { writeTransaction } from "./database.js";
 
 interface AnnouncementRow {
   id: string;
@@ -32,164 +37,218 @@ function toKnownAnnouncement(row: AnnouncementRow): KnownAnnouncement {
   };
 }
 
+/** Rows are ordered newest first: strfry's rule for replaceable events. */
+function newestFirst<T extends { id: string; created_at: number }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (isNewerEvent(a, b) ? -1 : isNewerEvent(b, a) ? 1 : 0));
+}
+
 export interface RecordOptions {
   /** For announcements: whether it lists this service (the server hosts its repository). */
   listsService?: boolean;
 }
 
+export interface IndexCounts {
+  stored: number;
+  provisional: number;
+}
+
 export interface AcceptedIndex {
   view: AcceptedView;
   /**
-   * Records an accepted event. Returns false when a newer event already holds its
-   * coordinate: strfry drops such an event, so the index must not move backwards either.
+   * The policy answered accept; strfry may still refuse it. Returns false when strfry
+   * already stores a newer event at its coordinate (strfry drops this one as replaced).
    */
-  recordAccepted(event: NostrEvent, options?: RecordOptions): boolean;
+  recordProvisional(event: NostrEvent, checkAt: number, options?: RecordOptions): boolean;
   /**
-   * Records a held announcement where the maintainer graph can see it (it authorises states
-   * and pushes for its repository) without making it accepted for references.
+   * strfry has the event: record it (if new) as stored; older events at its coordinate go.
+   * Returns false when a newer stored event holds its coordinate (this one was replaced meanwhile).
    */
-  recordHeldAnnouncement(event: NostrEvent, options: RecordOptions): void;
-  /** Forgets an announcement that expired in the purgatory. */
-  forgetHeldAnnouncement(id: string): void;
-  /** Applies a kind 5 deletion to the index: the author's own accepted events only. */
+  recordStored(event: NostrEvent, options?: RecordOptions): boolean;
+  isStored(id: string): boolean;
+  isIndexed(id: string): boolean;
+  /** Provisional ids whose look-up in strfry is due. */
+  dueForCheck(now: number, limit: number): string[];
+  postponeCheck(ids: readonly string[], checkAt: number): void;
+  /** Forgets an event: strfry never stored it, or it was deleted. */
+  forget(id: string): void;
+  /** Applies a kind 5 deletion: the author's own events it names, by id or by coordinate up to its created_at. */
   applyDeletion(deletion: NostrEvent): void;
   /** The tip of an accepted PR or PR update. */
   acceptedPullRequestTip(id: string): string | undefined;
   /** The newest accepted state of this author for this `d`, as JSON. */
   latestAcceptedStateEvent(author: string, identifier: string): NostrEvent | undefined;
+  /** Ids of stored events of these kinds (every kind when empty). */
+  storedIds(kindsToList: readonly number[]): string[];
+  counts(): IndexCounts;
 }
 
 export function acceptedIndex(db: Db): AcceptedIndex {
+  const announcementColumns = "id, owner, identifier, created_at, maintainers, lists_service";
   const statements = {
-    announcement: db.prepare<[string, string], AnnouncementRow>(
-      "SELECT id, owner, identifier, created_at, maintainers, lists_service FROM announcements WHERE owner = ? AND identifier = ?",
+    announcements: db.prepare<[string, string], AnnouncementRow>(
+      `SELECT ${announcementColumns} FROM accepted_announcements WHERE owner = ? AND identifier = ?`,
     ),
     announcementsWithIdentifier: db.prepare<[string], AnnouncementRow>(
-      "SELECT id, owner, identifier, created_at, maintainers, lists_service FROM announcements WHERE identifier = ?",
+      `SELECT ${announcementColumns} FROM accepted_announcements WHERE identifier = ?`,
     ),
-    acceptedEvent: db.prepare<[string], { id: string }>("SELECT id FROM accepted_events WHERE id = ?"),
-    atCoordinate: db.prepare<[string], { id: string; created_at: number }>(
-      "SELECT id, created_at FROM accepted_events WHERE coordinate = ?",
+    indexedEvent: db.prepare<[string], { id: string; stored: number }>("SELECT id, stored FROM accepted_events WHERE id = ?"),
+    atCoordinate: db.prepare<[string], { id: string; created_at: number; stored: number }>(
+      "SELECT id, created_at, stored FROM accepted_events WHERE coordinate = ?",
     ),
     referenced: db.prepare<[string], { source_id: string }>("SELECT source_id FROM event_references WHERE target = ? LIMIT 1"),
-    insertEvent: db.prepare("INSERT OR IGNORE INTO accepted_events (id, kind, pubkey, created_at, coordinate) VALUES (?, ?, ?, ?, ?)"),
-    insertReference: db.prepare("INSERT OR IGNORE INTO event_references (source_id, target) VALUES (?, ?)"),
-    upsertAnnouncement: db.prepare(
-      `INSERT INTO announcements (owner, identifier, id, created_at, maintainers, lists_service, event_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (owner, identifier) DO UPDATE SET id = excluded.id, created_at = excluded.created_at,
-         maintainers = excluded.maintainers, lists_service = excluded.lists_service, event_json = excluded.event_json`,
+    insertEvent: db.prepare(
+      "INSERT OR IGNORE INTO accepted_events (id, kind, pubkey, created_at, coordinate, stored, check_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
+    markStored: db.prepare("UPDATE accepted_events SET stored = 1, check_at = NULL WHERE id = ?"),
+    insertReference: db.prepare("INSERT OR IGNORE INTO event_references (source_id, target) VALUES (?, ?)"),
+    insertAnnouncement: db.prepare(
+      `INSERT OR IGNORE INTO accepted_announcements (id, owner, identifier, created_at, maintainers, lists_service, event_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertState: db.prepare("INSERT OR IGNORE INTO accepted_state_events (id, author, identifier, created_at, event_json) VALUES (?, ?, ?, ?, ?)"),
+    insertPullRequest: db.prepare("INSERT OR IGNORE INTO accepted_pull_requests (id, tip) VALUES (?, ?)"),
     deleteEvent: db.prepare("DELETE FROM accepted_events WHERE id = ?"),
     deleteReferencesFrom: db.prepare("DELETE FROM event_references WHERE source_id = ?"),
-    authorsEvent: db.prepare<[string, string], { id: string; kind: number; coordinate: string | null }>(
-      "SELECT id, kind, coordinate FROM accepted_events WHERE id = ? AND pubkey = ?",
-    ),
+    deleteAnnouncement: db.prepare("DELETE FROM accepted_announcements WHERE id = ?"),
+    deleteState: db.prepare("DELETE FROM accepted_state_events WHERE id = ?"),
+    deletePullRequest: db.prepare("DELETE FROM accepted_pull_requests WHERE id = ?"),
+    authorsEvent: db.prepare<[string, string], { id: string }>("SELECT id FROM accepted_events WHERE id = ? AND pubkey = ?"),
     authorsEventsAtCoordinate: db.prepare<[string, number], { id: string }>(
       "SELECT id FROM accepted_events WHERE coordinate = ? AND created_at <= ?",
     ),
-    deleteAnnouncementById: db.prepare("DELETE FROM announcements WHERE id = ?"),
-    deleteAcceptedState: db.prepare("DELETE FROM accepted_states WHERE id = ?"),
-    deletePullRequest: db.prepare("DELETE FROM accepted_pull_requests WHERE id = ?"),
-    latestState: db.prepare<[string, string], { id: string; created_at: number; event_json: string }>(
-      "SELECT id, created_at, event_json FROM accepted_states WHERE author = ? AND identifier = ?",
+    states: db.prepare<[string, string], { id: string; created_at: number; event_json: string }>(
+      "SELECT id, created_at, event_json FROM accepted_state_events WHERE author = ? AND identifier = ?",
     ),
-    upsertState: db.prepare(
-      `INSERT INTO accepted_states (author, identifier, id, created_at, event_json) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (author, identifier) DO UPDATE SET id = excluded.id, created_at = excluded.created_at, event_json = excluded.event_json`,
-    ),
-    insertPullRequest: db.prepare("INSERT OR IGNORE INTO accepted_pull_requests (id, tip) VALUES (?, ?)"),
     pullRequestTip: db.prepare<[string], { tip: string }>("SELECT tip FROM accepted_pull_requests WHERE id = ?"),
-    deleteAnnouncementUpTo: db.prepare("DELETE FROM announcements WHERE owner = ? AND identifier = ? AND created_at <= ?"),
+    dueForCheck: db.prepare<[number, number], { id: string }>(
+      "SELECT id FROM accepted_events WHERE stored = 0 AND check_at <= ? ORDER BY check_at LIMIT ?",
+    ),
+    postponeCheck: db.prepare("UPDATE accepted_events SET check_at = ? WHERE id = ? AND stored = 0"),
+    counts: db.prepare<[], { stored: number; provisional: number }>(
+      "SELECT COALESCE(SUM(stored), 0) AS stored, COALESCE(SUM(1 - stored), 0) AS provisional FROM accepted_events",
+    ),
   };
 
-  const forgetEvent = (id: string) => {
+  const forget = (id: string) => {
     statements.deleteEvent.run(id);
     statements.deleteReferencesFrom.run(id);
-    statements.deleteAnnouncementById.run(id);
-    statements.deleteAcceptedState.run(id);
+    statements.deleteAnnouncement.run(id);
+    statements.deleteState.run(id);
     statements.deletePullRequest.run(id);
   };
 
   const view: AcceptedView = {
     announcement: (owner, identifier) => {
-      const row = statements.announcement.get(owner, identifier);
-      return row === undefined ? undefined : toKnownAnnouncement(row);
+      const [newest] = newestFirst(statements.announcements.all(owner, identifier));
+      return newest === undefined ? undefined : toKnownAnnouncement(newest);
     },
-    announcementsWithIdentifier: (identifier) => statements.announcementsWithIdentifier.all(identifier).map(toKnownAnnouncement),
-    isAcceptedEvent: (id) => statements.acceptedEvent.get(id) !== undefined,
+    announcementsWithIdentifier: (identifier) => {
+      const newestByOwner = new Map<string, AnnouncementRow>();
+      for (const row of newestFirst(statements.announcementsWithIdentifier.all(identifier))) {
+        if (!newestByOwner.has(row.owner)) newestByOwner.set(row.owner, row);
+      }
+      return [...newestByOwner.values()].map(toKnownAnnouncement);
+    },
+    isAcceptedEvent: (id) => statements.indexedEvent.get(id) !== undefined,
     isAcceptedCoordinate: (coordinate) => statements.atCoordinate.get(coordinate) !== undefined,
     isReferencedByAccepted: (target) => statements.referenced.get(target) !== undefined,
     latestAcceptedState: (author, identifier) => {
-      const row = statements.latestState.get(author, identifier);
-      return row === undefined ? undefined : { id: row.id, createdAt: row.created_at };
+      const [newest] = newestFirst(statements.states.all(author, identifier));
+      return newest === undefined ? undefined : { id: newest.id, createdAt: newest.created_at };
     },
   };
 
-  const upsertAnnouncement = (event: NostrEvent, listsService: boolean) => {
-    const announcement = readAnnouncement(event);
-    statements.upsertAnnouncement.run(
-      announcement.owner,
-      announcement.identifier,
-      announcement.id,
-      announcement.createdAt,
-      JSON.stringify(announcement.maintainers),
-      listsService ? 1 : 0,
-      JSON.stringify(event),
-    );
-  };
-
-  const recordAccepted = db.transaction((event: NostrEvent, options: RecordOptions = {}): boolean => {
+  const insert = (event: NostrEvent, stored: boolean, checkAt: number | null, options: RecordOptions) => {
     const coordinate = coordinateOf(event);
-    if (coordinate !== undefined) {
-      const current = statements.atCoordinate.all(coordinate);
-      if (current.some((row) => row.id === event.id)) return true;
-      if (current.some((row) => !isNewerEvent(event, { id: row.id, created_at: row.created_at }))) return false;
-      for (const row of current) forgetEvent(row.id);
-    }
-    statements.insertEvent.run(event.id, event.kind, event.pubkey, event.created_at, coordinate ?? null);
+    statements.insertEvent.run(event.id, event.kind, event.pubkey, event.created_at, coordinate ?? null, stored ? 1 : 0, checkAt);
     const { ids, coordinates } = referencesOf(event);
     for (const target of [...ids, ...coordinates]) statements.insertReference.run(event.id, target);
-    if (event.kind === kinds.RepositoryAnnouncement) upsertAnnouncement(event, options.listsService ?? false);
+    if (event.kind === kinds.RepositoryAnnouncement) {
+      const announcement = readAnnouncement(event);
+      statements.insertAnnouncement.run(
+        announcement.id,
+        announcement.owner,
+        announcement.identifier,
+        announcement.createdAt,
+        JSON.stringify(announcement.maintainers),
+        options.listsService === true ? 1 : 0,
+        JSON.stringify(event),
+      );
+    }
     if (event.kind === kinds.RepositoryState) {
-      statements.upsertState.run(event.pubkey, tagValue(event, "d") ?? "", event.id, event.created_at, JSON.stringify(event));
+      statements.insertState.run(event.id, event.pubkey, tagValue(event, "d") ?? "", event.created_at, JSON.stringify(event));
     }
     const tip = pullRequestKinds.has(event.kind) ? tagValue(event, "c") : undefined;
     if (tip !== undefined) statements.insertPullRequest.run(event.id, tip);
+  };
+
+  const recordProvisional = writeTransaction(db, (event: NostrEvent, checkAt: number, options: RecordOptions = {}): boolean => {
+    if (statements.indexedEvent.get(event.id) !== undefined) return true;
+    const coordinate = coordinateOf(event);
+    if (coordinate !== undefined) {
+      const storedNewer = statements.atCoordinate.all(coordinate).some((row) => row.stored === 1 && !isNewerEvent(event, row));
+      if (storedNewer) return false;
+    }
+    insert(event, false, checkAt, options);
     return true;
   });
 
-  const applyDeletion = db.transaction((deletion: NostrEvent) => {
+  const recordStored = writeTransaction(db, (event: NostrEvent, options: RecordOptions = {}): boolean => {
+    const coordinate = coordinateOf(event);
+    if (coordinate !== undefined) {
+      const rows = statements.atCoordinate.all(coordinate);
+      // strfry keeps one event per coordinate: a newer stored one means this one was replaced meanwhile.
+      if (rows.some((row) => row.id !== event.id && row.stored === 1 && isNewerEvent(row, event))) {
+        forget(event.id);
+        return false;
+      }
+      for (const row of rows) if (row.id !== event.id && isNewerEvent(event, row)) forget(row.id);
+    }
+    if (statements.indexedEvent.get(event.id) === undefined) insert(event, true, null, options);
+    else statements.markStored.run(event.id);
+    return true;
+  });
+
+  const applyDeletion = writeTransaction(db, (deletion: NostrEvent) => {
     for (const [name, value] of deletion.tags) {
       if (name === "e" && isHex64(value)) {
-        if (statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forgetEvent(value);
+        if (statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forget(value);
       }
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
       if (coordinate !== undefined && coordinate.pubkey === deletion.pubkey) {
-        for (const row of statements.authorsEventsAtCoordinate.all(value!, deletion.created_at)) forgetEvent(row.id);
-        if (coordinate.kind === kinds.RepositoryAnnouncement) {
-          statements.deleteAnnouncementUpTo.run(coordinate.pubkey, coordinate.identifier, deletion.created_at);
-        }
+        for (const row of statements.authorsEventsAtCoordinate.all(value!, deletion.created_at)) forget(row.id);
       }
     }
   });
 
+  const postponeCheck = writeTransaction(db, (ids: readonly string[], checkAt: number) => {
+    for (const id of ids) statements.postponeCheck.run(checkAt, id);
+  });
+
+  const forgetOne = writeTransaction(db, (id: string) => forget(id));
+
   return {
     view,
-    recordAccepted: (event, options) => recordAccepted(event, options),
-    recordHeldAnnouncement: (event, options) => {
-      const current = statements.announcement.get(event.pubkey, tagValue(event, "d") ?? "");
-      if (current !== undefined && !isNewerEvent(event, { id: current.id, created_at: current.created_at })) return;
-      upsertAnnouncement(event, options.listsService ?? false);
-    },
-    forgetHeldAnnouncement: (id) => {
-      if (statements.acceptedEvent.get(id) === undefined) statements.deleteAnnouncementById.run(id);
-    },
+    recordProvisional: (event, checkAt, options) => recordProvisional(event, checkAt, options),
+    recordStored: (event, options) => recordStored(event, options),
+    isStored: (id) => statements.indexedEvent.get(id)?.stored === 1,
+    isIndexed: (id) => statements.indexedEvent.get(id) !== undefined,
+    dueForCheck: (now, limit) => statements.dueForCheck.all(now, limit).map((row) => row.id),
+    postponeCheck: (ids, checkAt) => postponeCheck(ids, checkAt),
+    forget: (id) => forgetOne(id),
     applyDeletion: (deletion) => applyDeletion(deletion),
     acceptedPullRequestTip: (id) => statements.pullRequestTip.get(id)?.tip,
     latestAcceptedStateEvent: (author, identifier) => {
-      const row = statements.latestState.get(author, identifier);
-      return row === undefined ? undefined : (JSON.parse(row.event_json) as NostrEvent);
+      const [newest] = newestFirst(statements.states.all(author, identifier));
+      return newest === undefined ? undefined : (JSON.parse(newest.event_json) as NostrEvent);
     },
+    storedIds: (kindsToList) => {
+      const ofKinds = kindsToList.length === 0 ? "" : ` AND kind IN (${kindsToList.map(() => "?").join(", ")})`;
+      return db
+        .prepare<number[], { id: string }>(`SELECT id FROM accepted_events WHERE stored = 1${ofKinds}`)
+        .all(...kindsToList)
+        .map((row) => row.id);
+    },
+    counts: () => statements.counts.get()!,
   };
 }

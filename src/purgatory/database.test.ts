@@ -34,7 +34,7 @@ describe("openDatabase", () => {
     assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
     assert.equal(schemaVersion(db), currentSchemaVersion);
     assert.equal(currentSchemaVersion, migrations.length);
-    for (const table of ["accepted_events", "announcements", "event_references"]) assert.ok(tables(db).includes(table), table);
+    for (const table of ["accepted_events", "accepted_announcements", "accepted_state_events", "event_references", "deletions", "jobs"]) assert.ok(tables(db).includes(table), table);
   });
 
   it("opens the same file again without re-running migrations or losing data", () => {

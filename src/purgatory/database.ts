@@ -19,6 +19,8 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): Db {
   try {
     mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    // Takes effect only in a new file (before its first table): the sweep can then give pages back.
+    db.pragma("auto_vacuum = INCREMENTAL");
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     // The hooks and the CLI write too; wait for a writer rather than failing.
@@ -34,11 +36,32 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): Db {
   }
 }
 
+/**
+ * A transaction that takes the write lock at its start (BEGIN IMMEDIATE). The policy, the
+ * hooks and the CLI write to one file: a transaction that read first and wrote later would
+ * fail at once ("database is locked") when another process wrote in between, where this one
+ * waits its turn (busy_timeout). Nested inside another transaction it is a savepoint.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, body: (...args: A) => R): (...args: A) => R {
+  const transaction = db.transaction(body);
+  return (...args: A) => transaction.immediate(...args);
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma("user_version", { simple: true }) as number;
 }
 
 export const currentSchemaVersion = migrations.length;
+
+/**
+ * Lets the sweep give pages back to the file system (PRAGMA incremental_vacuum). A new store
+ * starts that way; an older one is rewritten once, by the policy process.
+ */
+export function reclaimSpaceIncrementally(db: Db): void {
+  if (db.pragma("auto_vacuum", { simple: true }) === 2) return;
+  db.pragma("auto_vacuum = INCREMENTAL");
+  db.exec("VACUUM");
+}
 
 export function migrate(db: Db): void {
   // IMMEDIATE takes the write lock before reading the version, so two processes starting

@@ -66,7 +66,7 @@ describe("purgatory", () => {
   it("starts empty", () => {
     const { store } = freshStore();
     assert.deepEqual(store.all(), []);
-    assert.deepEqual(store.expired(Number.MAX_SAFE_INTEGER), []);
+    assert.deepEqual(store.expired(Number.MAX_SAFE_INTEGER, 100), []);
     assert.deepEqual(store.allPlaceholders(), []);
     assert.equal(store.isHeld("0".repeat(64)), false);
     assert.equal(store.heldEvent("0".repeat(64)), undefined);
@@ -141,9 +141,9 @@ describe("purgatory", () => {
     const [first, second] = [repositoryState(owner, "a"), repositoryState(owner, "b")];
     store.hold(first, 100, 60);
     store.hold(second, 200, 60);
-    assert.deepEqual(store.expired(159), []);
-    assert.deepEqual(ids(store.expired(160)), [first.id]);
-    assert.deepEqual(ids(store.expired(1000)).sort(), [first.id, second.id].sort());
+    assert.deepEqual(store.expired(159, 100), []);
+    assert.deepEqual(ids(store.expired(160, 100)), [first.id]);
+    assert.deepEqual(ids(store.expired(1000, 100)).sort(), [first.id, second.id].sort());
     assert.equal(store.isHeld(first.id), true, "reporting does not remove");
   });
 
@@ -264,8 +264,8 @@ describe("purgatory", () => {
       const { store } = freshStore();
       store.addPlaceholder(placeholder("npub1late/repo.git", 100, 300));
       store.addPlaceholder(placeholder("npub1early/repo.git", 100, 200));
-      assert.deepEqual(store.expiredPlaceholders(199), []);
-      assert.deepEqual(store.expiredPlaceholders(200).map((found) => found.repository), ["npub1early/repo.git"]);
+      assert.deepEqual(store.expiredPlaceholders(199, 100), []);
+      assert.deepEqual(store.expiredPlaceholders(200, 100).map((found) => found.repository), ["npub1early/repo.git"]);
       assert.deepEqual(store.allPlaceholders().map((found) => found.repository), ["npub1early/repo.git", "npub1late/repo.git"]);
     });
   });

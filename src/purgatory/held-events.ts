@@ -6,7 +6,10 @@ import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
 import { isHex64, tagValue, tagValues } from "../nostr/event.js";
+import { readAnnouncement } from "../nostr/nip34.js";
+import type { KnownAnnouncement } from "../policy/view.js";
 import type { Db } from "./database.js";
+import { writeTransaction } from "./database.js";
 
 export interface HeldEvent {
   event: NostrEvent;
@@ -23,7 +26,7 @@ export interface Placeholder {
   expiresAt: number;
 }
 
-export type HistoryEntry = "held" | "duplicate" | "released" | "expired" | "dropped" | "deleted" | "placeholder";
+export type HistoryEntry = "held" | "duplicate" | "released" | "release-failed" | "expired" | "dropped" | "deleted" | "placeholder";
 
 interface HeldRow {
   event_json: string;
@@ -72,15 +75,30 @@ export interface Purgatory {
   /** Held announcements, states and PRs of repositories with this `d`, oldest first. */
   heldWithIdentifier(identifier: string): HeldEvent[];
   heldAtCoordinate(coordinate: string): HeldEvent[];
+  /** Held announcements for this `d`, whoever the owner (they list this service: only hosted ones are held). */
+  heldAnnouncements(identifier: string): KnownAnnouncement[];
   all(): HeldEvent[];
-  expired(now: number): HeldEvent[];
+  count(): number;
+  /** The soonest `limit` entries past their expiry. */
+  expired(now: number, limit: number): HeldEvent[];
+  /** A release that strfry refused or never stored: try again at `at`, and say why in the history. */
+  releaseFailed(id: string, now: number, at: number, why: string): void;
+  /** Held events whose release is due to be retried. */
+  dueForRelease(now: number, limit: number): HeldEvent[];
+  /** Attempts so far to release this event. */
+  releaseAttempts(id: string): number;
+  /** A push brought data to this repository (`<npub>/<d>.git`): the sweep looks at its held events. */
+  recordPush(repository: string, now: number): void;
+  receivedPushes(limit: number): { repository: string; at: number }[];
+  /** Done with a repository's pushes up to `at` (a later push records itself again). */
+  clearPush(repository: string, at: number): void;
   /** Removes a held event, recording why; false when it was not held (someone else got there first). */
   remove(id: string, what: HistoryEntry, now: number, detail?: string): boolean;
   /**
    * A kind 5 deletion withdraws the author's own held events it names: by `e` id, or by `a`
    * coordinate up to its created_at. Returns what it removed (recorded as deleted).
    */
-  withdraw(deletion: NostrEvent, now: number): { id: string; kind: number }[];
+  withdraw(deletion: NostrEvent, now: number): { id: string; kind: number; event: NostrEvent }[];
   /** Keeps these entries until at least `until` (a push is using them). */
   extendUntil(ids: readonly string[], until: number): void;
 
@@ -88,7 +106,7 @@ export interface Purgatory {
   placeholdersFor(eventId: string): Placeholder[];
   addPlaceholder(placeholder: Placeholder): boolean;
   removePlaceholder(eventId: string, repository: string, what: HistoryEntry, now: number): boolean;
-  expiredPlaceholders(now: number): Placeholder[];
+  expiredPlaceholders(now: number, limit: number): Placeholder[];
   allPlaceholders(): Placeholder[];
 
   record(entryId: string, kind: number | undefined, what: HistoryEntry, now: number, detail?: string): void;
@@ -108,7 +126,21 @@ export function purgatory(db: Db): Purgatory {
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE coordinate = ? ORDER BY created_at, id",
     ),
     all: db.prepare<[], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events ORDER BY expires_at"),
-    expired: db.prepare<[number], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ?"),
+    expired: db.prepare<[number, number], HeldRow>(
+      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
+    ),
+    count: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM held_events"),
+    announcements: db.prepare<[number, string], HeldRow>(
+      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE kind = ? AND identifier = ?",
+    ),
+    releaseFailed: db.prepare("UPDATE held_events SET release_attempts = release_attempts + 1, next_release_at = ? WHERE id = ?"),
+    releaseAttempts: db.prepare<[string], { release_attempts: number }>("SELECT release_attempts FROM held_events WHERE id = ?"),
+    dueForRelease: db.prepare<[number, number], HeldRow>(
+      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE next_release_at <= ? ORDER BY next_release_at LIMIT ?",
+    ),
+    recordPush: db.prepare("INSERT INTO received_pushes (repository, at) VALUES (?, ?) ON CONFLICT (repository) DO UPDATE SET at = MAX(at, excluded.at)"),
+    receivedPushes: db.prepare<[number], { repository: string; at: number }>("SELECT repository, at FROM received_pushes ORDER BY at LIMIT ?"),
+    clearPush: db.prepare("DELETE FROM received_pushes WHERE repository = ? AND at <= ?"),
     delete: db.prepare("DELETE FROM held_events WHERE id = ?"),
     coordinateHeld: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE coordinate = ? LIMIT 1"),
     authorsHeld: db.prepare<[string, string], { id: string; kind: number }>("SELECT id, kind FROM held_events WHERE id = ? AND pubkey = ?"),
@@ -122,7 +154,7 @@ export function purgatory(db: Db): Purgatory {
       "INSERT OR IGNORE INTO placeholders (event_id, repository, tip, arrived_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     ),
     deletePlaceholder: db.prepare("DELETE FROM placeholders WHERE event_id = ? AND repository = ?"),
-    expiredPlaceholders: db.prepare<[number], PlaceholderRow>("SELECT * FROM placeholders WHERE expires_at <= ?"),
+    expiredPlaceholders: db.prepare<[number, number], PlaceholderRow>("SELECT * FROM placeholders WHERE expires_at <= ? ORDER BY expires_at LIMIT ?"),
     allPlaceholders: db.prepare<[], PlaceholderRow>("SELECT * FROM placeholders ORDER BY expires_at"),
     history: db.prepare("INSERT INTO purgatory_history (entry_id, kind, what, at, detail) VALUES (?, ?, ?, ?, ?)"),
   };
@@ -131,7 +163,7 @@ export function purgatory(db: Db): Purgatory {
     statements.history.run(entryId, kind ?? null, what, now, detail ?? null);
   };
 
-  const hold = db.transaction((event: NostrEvent, now: number, ttlSeconds: number): boolean => {
+  const hold = writeTransaction(db, (event: NostrEvent, now: number, ttlSeconds: number): boolean => {
     const tip = event.kind === kinds.GitPullRequest || event.kind === kinds.GitPullRequestUpdate ? tagValue(event, "c") : undefined;
     const { changes } = statements.insert.run(
       event.id,
@@ -149,7 +181,7 @@ export function purgatory(db: Db): Purgatory {
     return changes === 1;
   });
 
-  const remove = db.transaction((id: string, what: HistoryEntry, now: number, detail?: string): boolean => {
+  const remove = writeTransaction(db, (id: string, what: HistoryEntry, now: number, detail?: string): boolean => {
     const row = statements.byId.get(id);
     if (row === undefined) return false;
     statements.delete.run(id);
@@ -157,7 +189,7 @@ export function purgatory(db: Db): Purgatory {
     return true;
   });
 
-  const withdraw = db.transaction((deletion: NostrEvent, now: number) => {
+  const withdraw = writeTransaction(db, (deletion: NostrEvent, now: number) => {
     const named: { id: string; kind: number }[] = [];
     for (const [name, value] of deletion.tags) {
       const held = name === "e" && isHex64(value) ? statements.authorsHeld.get(value, deletion.pubkey) : undefined;
@@ -165,14 +197,26 @@ export function purgatory(db: Db): Purgatory {
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
       if (coordinate?.pubkey === deletion.pubkey) named.push(...statements.authorsHeldAtCoordinate.all(value!, deletion.created_at));
     }
-    return named.filter(({ id }) => remove(id, "deleted", now, `kind 5 ${deletion.id}`));
+    const withdrawn: { id: string; kind: number; event: NostrEvent }[] = [];
+    for (const { id, kind } of named) {
+      const row = statements.byId.get(id);
+      if (row !== undefined && remove(id, "deleted", now, `kind 5 ${deletion.id}`)) withdrawn.push({ id, kind, event: toHeld(row).event });
+    }
+    return withdrawn;
   });
 
-  const extendUntil = db.transaction((ids: readonly string[], until: number) => {
+  const releaseFailed = writeTransaction(db, (id: string, now: number, at: number, why: string) => {
+    const row = statements.byId.get(id);
+    if (row === undefined) return;
+    statements.releaseFailed.run(at, id);
+    record(id, row.kind, "release-failed", now, why);
+  });
+
+  const extendUntil = writeTransaction(db, (ids: readonly string[], until: number) => {
     for (const id of ids) statements.extend.run(until, id);
   });
 
-  const addPlaceholder = db.transaction((placeholder: Placeholder): boolean => {
+  const addPlaceholder = writeTransaction(db, (placeholder: Placeholder): boolean => {
     const { changes } = statements.insertPlaceholder.run(
       placeholder.eventId,
       placeholder.repository,
@@ -184,7 +228,7 @@ export function purgatory(db: Db): Purgatory {
     return changes === 1;
   });
 
-  const removePlaceholder = db.transaction((eventId: string, repository: string, what: HistoryEntry, now: number): boolean => {
+  const removePlaceholder = writeTransaction(db, (eventId: string, repository: string, what: HistoryEntry, now: number): boolean => {
     const { changes } = statements.deletePlaceholder.run(eventId, repository);
     if (changes === 1) record(eventId, undefined, what, now, repository);
     return changes === 1;
@@ -200,8 +244,20 @@ export function purgatory(db: Db): Purgatory {
     },
     heldWithIdentifier: (identifier) => statements.byIdentifier.all(identifier).map(toHeld),
     heldAtCoordinate: (coordinate) => statements.byCoordinate.all(coordinate).map(toHeld),
+    heldAnnouncements: (identifier) =>
+      statements.announcements.all(kinds.RepositoryAnnouncement, identifier).map((row) => {
+        const announcement = readAnnouncement(JSON.parse(row.event_json) as NostrEvent);
+        return { ...announcement, listsService: true };
+      }),
     all: () => statements.all.all().map(toHeld),
-    expired: (now) => statements.expired.all(now).map(toHeld),
+    count: () => statements.count.get()!.count,
+    expired: (now, limit) => statements.expired.all(now, limit).map(toHeld),
+    releaseFailed: (id, now, at, why) => releaseFailed(id, now, at, why),
+    dueForRelease: (now, limit) => statements.dueForRelease.all(now, limit).map(toHeld),
+    releaseAttempts: (id) => statements.releaseAttempts.get(id)?.release_attempts ?? 0,
+    recordPush: (repository, now) => void statements.recordPush.run(repository, now),
+    receivedPushes: (limit) => statements.receivedPushes.all(limit),
+    clearPush: (repository, at) => void statements.clearPush.run(repository, at),
     remove: (id, what, now, detail) => remove(id, what, now, detail),
     withdraw: (deletion, now) => withdraw(deletion, now),
     extendUntil: (ids, until) => extendUntil(ids, until),
@@ -212,7 +268,7 @@ export function purgatory(db: Db): Purgatory {
     placeholdersFor: (eventId) => statements.placeholdersFor.all(eventId).map(toPlaceholder),
     addPlaceholder: (placeholder) => addPlaceholder(placeholder),
     removePlaceholder: (eventId, repository, what, now) => removePlaceholder(eventId, repository, what, now),
-    expiredPlaceholders: (now) => statements.expiredPlaceholders.all(now).map(toPlaceholder),
+    expiredPlaceholders: (now, limit) => statements.expiredPlaceholders.all(now, limit).map(toPlaceholder),
     allPlaceholders: () => statements.allPlaceholders.all().map(toPlaceholder),
     record,
   };

@@ -86,4 +86,79 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX purgatory_history_by_entry ON purgatory_history (entry_id);
   `,
+  // 3: strfry's store is the truth. Index rows are keyed by id (several may share a
+  // coordinate): `stored` once strfry has the event, otherwise provisional (the policy said
+  // accept) until `check_at`, when strfry is asked. Held announcements no longer live in the
+  // index. Deletions are remembered; effects wait as durable jobs; releases are retried.
+  `
+  ALTER TABLE accepted_events ADD COLUMN stored INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE accepted_events ADD COLUMN check_at INTEGER;
+  CREATE INDEX accepted_events_to_check ON accepted_events (check_at) WHERE stored = 0;
+
+  CREATE TABLE accepted_announcements (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    maintainers TEXT NOT NULL,
+    lists_service INTEGER NOT NULL,
+    event_json TEXT NOT NULL
+  );
+  CREATE INDEX accepted_announcements_by_repository ON accepted_announcements (owner, identifier);
+  CREATE INDEX accepted_announcements_by_identifier ON accepted_announcements (identifier);
+  INSERT INTO accepted_announcements (id, owner, identifier, created_at, maintainers, lists_service, event_json)
+    SELECT id, owner, identifier, created_at, maintainers, lists_service, event_json FROM announcements
+    WHERE id IN (SELECT id FROM accepted_events);
+  DROP TABLE announcements;
+
+  CREATE TABLE accepted_state_events (
+    id TEXT PRIMARY KEY,
+    author TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    event_json TEXT NOT NULL
+  );
+  CREATE INDEX accepted_state_events_by_repository ON accepted_state_events (author, identifier);
+  INSERT INTO accepted_state_events (id, author, identifier, created_at, event_json)
+    SELECT id, author, identifier, created_at, event_json FROM accepted_states;
+  DROP TABLE accepted_states;
+
+  CREATE TABLE deletions (
+    deletion_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    target TEXT NOT NULL,
+    until INTEGER,
+    PRIMARY KEY (target, author, deletion_id)
+  );
+
+  CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    event_id TEXT NOT NULL,
+    effect TEXT NOT NULL,
+    ready INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs (ready, next_at);
+  CREATE INDEX jobs_by_event ON jobs (event_id);
+
+  ALTER TABLE held_events ADD COLUMN release_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE held_events ADD COLUMN next_release_at INTEGER;
+  CREATE INDEX held_events_release_due ON held_events (next_release_at) WHERE next_release_at IS NOT NULL;
+  CREATE INDEX held_events_by_kind_identifier ON held_events (kind, identifier);
+
+  CREATE TABLE received_pushes (
+    repository TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+  );
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE INDEX purgatory_history_by_time ON purgatory_history (at);
+  `,
 ];

@@ -6,14 +6,23 @@ import { announcement, announcementCoordinate, newAuthor } from "../nostr/event-
 import type { TestAuthor } from "../nostr/event-fixtures.js";
 import { readRepositoryState } from "../nostr/repository-state.js";
 import { acceptedIndex } from "./accepted-index.js";
+import { deletions } from "./deletions.js";
 import { purgatory } from "./held-events.js";
-import { repositoryStates } from "./repository-states.js";
+import { repositoryStates as statesOf } from "./repository-states.js";
+import type { AcceptedIndex } from "./accepted-index.js";
+import type { Purgatory } from "./held-events.js";
+import { serverView } from "./server-view.js";
 import { storeFixture } from "./store-fixture.js";
 
 const stores = storeFixture("states");
 function freshStore() {
   const { db } = stores.fresh();
-  return { index: acceptedIndex(db), held: purgatory(db) };
+  return { index: acceptedIndex(db), held: purgatory(db), deleted: deletions(db) };
+}
+
+/** As the hooks read them: through the view that sees accepted and held announcements. */
+function repositoryStates(index: AcceptedIndex, held: Purgatory, owner: string, identifier: string) {
+  return statesOf(serverView(index, held, deletions(stores.fresh().db)), index, held, owner, identifier);
 }
 
 const A = "a".repeat(40);
@@ -31,8 +40,8 @@ describe("repositoryStates", () => {
 
   function storeWithMaintainers() {
     const store = freshStore();
-    store.index.recordAccepted(announcement(owner, "repo", { maintainers: [maintainer.pubkey] }), { listsService: true });
-    store.index.recordAccepted(announcement(maintainer, "repo", { ...notListingUs, maintainers: [deep.pubkey] }));
+    store.index.recordStored(announcement(owner, "repo", { maintainers: [maintainer.pubkey] }), { listsService: true });
+    store.index.recordStored(announcement(maintainer, "repo", { ...notListingUs, maintainers: [deep.pubkey] }));
     return store;
   }
 
@@ -67,11 +76,10 @@ describe("repositoryStates", () => {
     assert.deepEqual(repositoryStates(index, held, deep.pubkey, "repo").heldStates.length, 0);
   });
 
-  it("counts maintainers listed by a held announcement (recorded for the maintainer graph)", () => {
+  it("counts maintainers listed by a held announcement (the view sees held announcements)", () => {
     const { index, held } = freshStore();
     const pending = announcement(owner, "fresh", { maintainers: [maintainer.pubkey] });
     held.hold(pending, 100, 1800);
-    index.recordHeldAnnouncement(pending, { listsService: true });
     const byMaintainer = state(maintainer, "fresh");
     held.hold(byMaintainer, 100, 1800);
     assert.deepEqual(ids(repositoryStates(index, held, owner.pubkey, "fresh").heldStates), [byMaintainer.id]);
@@ -83,7 +91,7 @@ describe("repositoryStates", () => {
     const byMaintainer = state(maintainer, "repo", B);
     const byStranger = state(stranger, "repo");
     const otherD = state(owner, "other");
-    for (const event of [byOwner, byMaintainer, byStranger, otherD]) assert.equal(index.recordAccepted(event), true);
+    for (const event of [byOwner, byMaintainer, byStranger, otherD]) assert.equal(index.recordStored(event), true);
     assert.deepEqual(repositoryStates(index, held, owner.pubkey, "repo").latestAccepted, readRepositoryState(byMaintainer));
     assert.equal(repositoryStates(index, held, owner.pubkey, "other").latestAccepted?.id, otherD.id);
     assert.equal(repositoryStates(index, held, stranger.pubkey, "repo").latestAccepted?.id, byStranger.id, "each owner has their own set");
@@ -93,11 +101,11 @@ describe("repositoryStates", () => {
     const { index, held } = storeWithMaintainers();
     const first = state(owner, "repo");
     const second = state(owner, "repo", B);
-    index.recordAccepted(first);
+    index.recordStored(first);
     assert.equal(repositoryStates(index, held, owner.pubkey, "repo").latestAccepted?.id, first.id);
-    index.recordAccepted(second);
+    index.recordStored(second);
     assert.equal(repositoryStates(index, held, owner.pubkey, "repo").latestAccepted?.id, second.id);
-    assert.equal(index.recordAccepted(first), false);
+    assert.equal(index.recordStored(first), false);
     assert.equal(repositoryStates(index, held, owner.pubkey, "repo").latestAccepted?.id, second.id);
   });
 
@@ -105,13 +113,13 @@ describe("repositoryStates", () => {
     const { index, held } = storeWithMaintainers();
     const accepted: NostrEvent = state(owner, "repo");
     const waiting = state(maintainer, "repo", B);
-    index.recordAccepted(accepted);
+    index.recordStored(accepted);
     held.hold(waiting, 100, 1800);
     const states = repositoryStates(index, held, owner.pubkey, "repo");
     assert.deepEqual(ids(states.heldStates), [waiting.id]);
     assert.equal(states.latestAccepted?.id, accepted.id);
     held.remove(waiting.id, "released", 110);
-    index.recordAccepted(waiting);
+    index.recordStored(waiting);
     const after = repositoryStates(index, held, owner.pubkey, "repo");
     assert.deepEqual(after.heldStates, []);
     assert.equal(after.latestAccepted?.id, waiting.id);

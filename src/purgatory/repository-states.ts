@@ -6,6 +6,7 @@ import { readRepositoryState } from "../nostr/repository-state.js";
 import type { RepositoryState } from "../nostr/repository-state.js";
 import { maintainerSet } from "../policy/maintainers.js";
 import { winningState } from "../policy/winning-state.js";
+import type { AcceptedView } from "../policy/view.js";
 import type { AcceptedIndex } from "./accepted-index.js";
 import type { Purgatory } from "./held-events.js";
 
@@ -16,8 +17,15 @@ export interface RepositoryStates {
   latestAccepted: RepositoryState | undefined;
 }
 
-export function repositoryStates(index: AcceptedIndex, purgatory: Purgatory, owner: string, identifier: string): RepositoryStates {
-  const maintainers = maintainerSet(owner, (pubkey) => index.view.announcement(pubkey, identifier));
+/** `view` sees accepted and held announcements (src/purgatory/server-view.ts). */
+export function repositoryStates(
+  view: Pick<AcceptedView, "announcement">,
+  index: AcceptedIndex,
+  purgatory: Purgatory,
+  owner: string,
+  identifier: string,
+): RepositoryStates {
+  const maintainers = maintainerSet(owner, (pubkey) => view.announcement(pubkey, identifier));
   const heldStates = purgatory
     .heldWithIdentifier(identifier)
     .filter(({ event }) => event.kind === kinds.RepositoryState && maintainers.has(event.pubkey))

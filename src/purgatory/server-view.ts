@@ -1,9 +1,38 @@
-// The view the rules read: the accepted index and the purgatory, as one read-only object.
+// The view the rules read: the accepted index, the purgatory and the remembered deletions, as
+// one read-only object. Held announcements count for the maintainer graph (they authorise
+// states and pushes for their repository) but are kept apart from accepted ones: a held
+// replacement expiring or being withdrawn never hides the accepted announcement strfry serves.
 
-import type { ServerView } from "../policy/view.js";
+import { isNewerEvent } from "../nostr/coordinates.js";
+import type { KnownAnnouncement, ServerView } from "../policy/view.js";
 import type { AcceptedIndex } from "./accepted-index.js";
+import type { Deletions } from "./deletions.js";
 import type { Purgatory } from "./held-events.js";
 
-export function serverView(index: AcceptedIndex, purgatory: Purgatory): ServerView {
-  return { ...index.view, isHeld: purgatory.isHeld, isHeldCoordinate: purgatory.isHeldCoordinate };
+const newer = (a: KnownAnnouncement, b: KnownAnnouncement) => isNewerEvent({ id: a.id, created_at: a.createdAt }, { id: b.id, created_at: b.createdAt });
+
+/** The newest announcement per owner among accepted and held ones. */
+function newestPerOwner(announcements: readonly KnownAnnouncement[]): KnownAnnouncement[] {
+  const byOwner = new Map<string, KnownAnnouncement>();
+  for (const announcement of announcements) {
+    const current = byOwner.get(announcement.owner);
+    if (current === undefined || newer(announcement, current)) byOwner.set(announcement.owner, announcement);
+  }
+  return [...byOwner.values()];
+}
+
+export function serverView(index: AcceptedIndex, purgatory: Purgatory, deleted: Deletions): ServerView {
+  return {
+    ...index.view,
+    announcement: (owner, identifier) => {
+      const accepted = index.view.announcement(owner, identifier);
+      const held = purgatory.heldAnnouncements(identifier).filter((announcement) => announcement.owner === owner);
+      return newestPerOwner(accepted === undefined ? held : [accepted, ...held])[0];
+    },
+    announcementsWithIdentifier: (identifier) =>
+      newestPerOwner([...index.view.announcementsWithIdentifier(identifier), ...purgatory.heldAnnouncements(identifier)]),
+    isHeld: purgatory.isHeld,
+    isHeldCoordinate: purgatory.isHeldCoordinate,
+    deletionOf: deleted.deletionOf,
+  };
 }

@@ -15,10 +15,16 @@ export interface StrfryStore {
 const lookupTimeoutMs = 10_000;
 
 export function strfryStore(relayUrl: string): StrfryStore {
-  const events = async (ids: readonly string[]) => {
-    if (ids.length === 0) return [];
-    const answer = await relayQuery(relayUrl, { ids: [...ids] }, lookupTimeoutMs);
-    return answer.ok ? answer.events.filter((event) => ids.includes(event.id)) : undefined;
+  const events = async (ids: readonly string[]): Promise<NostrEvent[] | undefined> => {
+    const found: NostrEvent[] = [];
+    // strfry caps every filter at relay.maxFilterLimit events, an ids filter too.
+    for (let start = 0; start < ids.length; start += relayPageSize) {
+      const batch = ids.slice(start, start + relayPageSize);
+      const answer = await relayQuery(relayUrl, { ids: batch }, lookupTimeoutMs);
+      if (!answer.ok) return undefined;
+      found.push(...answer.events.filter((event) => batch.includes(event.id)));
+    }
+    return found;
   };
   return {
     relayUrl,

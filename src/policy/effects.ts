@@ -47,17 +47,17 @@ export function planEffects(event: NostrEvent, verdict: Verdict, git: GitFacts):
   }
   if (pullRequestKinds.has(event.kind)) {
     const tip = tagValue(event, "c")!;
-    if (verdict.action === "accept") {
-      const afterStored = git.repositories
-        .filter((repository) => repository.nostrRef === undefined && repository.missingObjects.length === 0)
-        .map((repository): Effect => ({ type: "set-pull-request-ref", repository: repository.repository, eventId: event.id, tip }));
-      return { afterStored, now: [] };
-    }
+    const ref = `refs/nostr/${event.id}`;
     // A ref at another commit is someone's wrong guess: remove it so the right tip can be pushed.
-    const now = git.repositories
+    const wrongGuesses = git.repositories
       .filter((repository) => repository.nostrRef !== undefined && repository.nostrRef !== tip)
-      .map((repository): Effect => ({ type: "delete-ref", repository: repository.repository, ref: `refs/nostr/${event.id}`, expected: repository.nostrRef! }));
-    return { afterStored: [], now };
+      .map((repository): Effect => ({ type: "delete-ref", repository: repository.repository, ref, expected: repository.nostrRef! }));
+    if (verdict.action === "hold") return { afterStored: [], now: wrongGuesses };
+    // Served: every repository that has the tip gets the ref at it (the wrong guesses go first).
+    const tips = git.repositories
+      .filter((repository) => repository.nostrRef !== tip && repository.missingObjects.length === 0)
+      .map((repository): Effect => ({ type: "set-pull-request-ref", repository: repository.repository, eventId: event.id, tip }));
+    return { afterStored: [...wrongGuesses, ...tips], now: [] };
   }
   return nothing;
 }

@@ -246,8 +246,8 @@ export function purgatory(db: Db): Purgatory {
     heldAtCoordinate: (coordinate) => statements.byCoordinate.all(coordinate).map(toHeld),
     heldAnnouncements: (identifier) =>
       statements.announcements.all(kinds.RepositoryAnnouncement, identifier).map((row) => {
-        const announcement = readAnnouncement(JSON.parse(row.event_json) as NostrEvent);
-        return { ...announcement, listsService: true };
+        const { id, owner, identifier, createdAt, maintainers } = readAnnouncement(JSON.parse(row.event_json) as NostrEvent);
+        return { id, owner, identifier, createdAt, maintainers, listsService: true };
       }),
     all: () => statements.all.all().map(toHeld),
     count: () => statements.count.get()!.count,

@@ -230,6 +230,20 @@ for (const backend of backends) {
       assert.equal(first.events, 4, "strfry applied the deletion: four events stored");
       assert.deepEqual(await cli.json(["reindex"]), { ...first, forgotten: 0 }, "running it again changes nothing");
 
+      // What strfry gets while no daemon follows it: doctor names the disagreement and the fix.
+      const another = owner.sign({ kind: kind.announcement, tags: [["d", uniqueIdentifier("imported")], ["clone", "https://elsewhere.example/x.git"]] });
+      execFileSync("/bin/sh", ["-c", backend.importCommand(server)], { input: JSON.stringify(another) + "\n" });
+      const indexCheck = async () => {
+        const doctor = await cli.run(["doctor", "--json"]);
+        return (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string; fix: string | null }[] }).checks.find((check) => check.name === "index")!;
+      };
+      const disagreeing = await indexCheck();
+      assert.equal(disagreeing.ok, false);
+      assert.match(disagreeing.detail, /^1 announcements and states in strfry are not in the index, 0 in the index are not in strfry$/);
+      assert.equal(disagreeing.fix, "run grasp-purgatory reindex");
+      await cli.json(["reindex"]);
+      assert.equal((await indexCheck()).ok, true);
+
       const comment = newIdentity().sign({ kind: 1111, content: "still here?", tags: [["E", issue.id], ["K", "1621"]] });
       assert.deepEqual(await relay.publish(comment), acceptedAnswer, "related to an event the index learned from strfry");
       const next = work.commit("after the reindex");

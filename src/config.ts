@@ -3,7 +3,7 @@
 // then environment variables override them one by one. strfry starts the plugin with its
 // own environment and working directory, so both ways must work.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "./errors.js";
 
@@ -26,8 +26,40 @@ export interface Config {
   sweepIntervalSeconds: number;
   /** How long the purgatory's history is kept. */
   historyRetentionDays: number;
+  /** What one anonymous client can make the server hold, create or check. */
+  limits: Limits;
+  /** Where clients reach the server through nginx (`https://git.example.com`); `doctor` checks it. */
+  publicUrl: string | undefined;
+  /** The two-user deployment (`grasp-purgatory deploy`): who runs strfry, who runs git, their group. */
+  accounts: DeploymentAccounts;
   /** Where the settings came from, for error messages and `doctor`. */
   configFile: string | undefined;
+}
+
+export interface DeploymentAccounts {
+  /** strfry's user, and so the policy process's and the daemon's. */
+  strfryUser: string | undefined;
+  /** The user fcgiwrap runs git http-backend as, and so the hooks. */
+  gitUser: string | undefined;
+  /** The group both share: the store, the socket and the repositories are group-writable. */
+  group: string | undefined;
+}
+
+export interface Limits {
+  /** `refs/nostr/<id>` refs one push may create before their PR event is known. */
+  placeholdersPerPush: number;
+  /** Such placeholders one repository may have at once. */
+  placeholdersPerRepository: number;
+  /** Events one author may have waiting in the purgatory. */
+  heldPerAuthor: number;
+  /** Events waiting for one repository identifier (`d`), whoever wrote them. */
+  heldPerRepository: number;
+  /** New repositories (held announcements) one author may make in an hour. */
+  newRepositoriesPerAuthorPerHour: number;
+  /** The size of an event we hold, as JSON. */
+  heldEventBytes: number;
+  /** Repositories one state is checked against and kept in sync with. */
+  repositoriesPerState: number;
 }
 
 export type ReleaseSinkConfig =
@@ -54,6 +86,17 @@ interface ConfigFile {
   importCommand?: unknown;
   sweepIntervalSeconds?: unknown;
   historyRetentionDays?: unknown;
+  publicUrl?: unknown;
+  strfryUser?: unknown;
+  gitUser?: unknown;
+  group?: unknown;
+  maxPlaceholdersPerPush?: unknown;
+  maxPlaceholdersPerRepository?: unknown;
+  maxHeldPerAuthor?: unknown;
+  maxHeldPerRepository?: unknown;
+  maxNewRepositoriesPerAuthorPerHour?: unknown;
+  maxHeldEventBytes?: unknown;
+  maxRepositoriesPerState?: unknown;
 }
 
 const settings = {
@@ -66,20 +109,59 @@ const settings = {
   importCommand: { key: "importCommand", env: "GRASP_PURGATORY_IMPORT_COMMAND", example: "strfry --config /etc/strfry.conf import" },
   sweepIntervalSeconds: { key: "sweepIntervalSeconds", env: "GRASP_PURGATORY_SWEEP_SECONDS", example: "60" },
   historyRetentionDays: { key: "historyRetentionDays", env: "GRASP_PURGATORY_HISTORY_DAYS", example: "30" },
+  publicUrl: { key: "publicUrl", env: "GRASP_PURGATORY_PUBLIC_URL", example: "https://git.example.com" },
+  strfryUser: { key: "strfryUser", env: "GRASP_PURGATORY_STRFRY_USER", example: "grasp-relay" },
+  gitUser: { key: "gitUser", env: "GRASP_PURGATORY_GIT_USER", example: "grasp-git" },
+  group: { key: "group", env: "GRASP_PURGATORY_GROUP", example: "grasp" },
+  maxPlaceholdersPerPush: { key: "maxPlaceholdersPerPush", env: "GRASP_PURGATORY_MAX_PLACEHOLDERS_PER_PUSH", example: "10" },
+  maxPlaceholdersPerRepository: { key: "maxPlaceholdersPerRepository", env: "GRASP_PURGATORY_MAX_PLACEHOLDERS_PER_REPOSITORY", example: "100" },
+  maxHeldPerAuthor: { key: "maxHeldPerAuthor", env: "GRASP_PURGATORY_MAX_HELD_PER_AUTHOR", example: "100" },
+  maxHeldPerRepository: { key: "maxHeldPerRepository", env: "GRASP_PURGATORY_MAX_HELD_PER_REPOSITORY", example: "200" },
+  maxNewRepositoriesPerAuthorPerHour: { key: "maxNewRepositoriesPerAuthorPerHour", env: "GRASP_PURGATORY_MAX_NEW_REPOSITORIES_PER_HOUR", example: "10" },
+  maxHeldEventBytes: { key: "maxHeldEventBytes", env: "GRASP_PURGATORY_MAX_HELD_EVENT_BYTES", example: "65536" },
+  maxRepositoriesPerState: { key: "maxRepositoriesPerState", env: "GRASP_PURGATORY_MAX_REPOSITORIES_PER_STATE", example: "32" },
 } satisfies Record<keyof ConfigFile, SettingSpec>;
 
+/** Safe defaults: generous for a person with ngit, small for a script. */
+export const defaultLimits: Limits = {
+  placeholdersPerPush: 10,
+  placeholdersPerRepository: 100,
+  heldPerAuthor: 100,
+  heldPerRepository: 200,
+  newRepositoriesPerAuthorPerHour: 10,
+  heldEventBytes: 65_536,
+  repositoriesPerState: 32,
+};
+
 export const defaultPurgatoryTtlSeconds = 30 * 60;
+
+/** Where a config file is looked for when none is named, in this order (relative to the working directory). */
+export const defaultConfigFiles: readonly string[] = ["/etc/grasp-purgatory.json", ".grasp-dev/config.json"];
 
 export interface LoadConfigOptions {
   configPath?: string | undefined;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Default: defaultConfigFiles. */
+  defaultConfigFiles?: readonly string[];
+}
+
+/**
+ * The first default config file that exists, when neither --config nor GRASP_PURGATORY_CONFIG
+ * names one and the environment gives none of the required settings: the processes we start
+ * (the hooks, dev's plugin) carry their settings in the environment and must not pick up a
+ * file from wherever they run.
+ */
+function discoverConfigFile(env: NodeJS.ProcessEnv, cwd: string, candidates: readonly string[]): string | undefined {
+  const required = [settings.serviceHost, settings.gitRoot, settings.dataDir];
+  if (required.some((spec) => nonEmpty(env[spec.env]) !== undefined)) return undefined;
+  return candidates.map((candidate) => resolve(cwd, candidate)).find((path) => existsSync(path));
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const configPath = options.configPath ?? nonEmpty(env[configFileEnv]);
+  const configPath = options.configPath ?? nonEmpty(env[configFileEnv]) ?? discoverConfigFile(env, cwd, options.defaultConfigFiles ?? defaultConfigFiles);
   const configFile = configPath === undefined ? undefined : resolve(cwd, configPath);
   const fileValues = configFile === undefined ? {} : readConfigFile(configFile);
   const fileDir = configFile === undefined ? cwd : dirname(configFile);
@@ -122,6 +204,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     releaseSink: readReleaseSink(lookup, required),
     sweepIntervalSeconds: sweep === undefined ? 60 : parseSeconds(settings.sweepIntervalSeconds, sweep.value),
     historyRetentionDays: history === undefined ? 30 : parseWhole(settings.historyRetentionDays, history.value, "days"),
+    limits: readLimits(lookup),
+    publicUrl: readPublicUrl(lookup, service),
+    accounts: {
+      strfryUser: readAccountName(lookup, settings.strfryUser),
+      gitUser: readAccountName(lookup, settings.gitUser),
+      group: readAccountName(lookup, settings.group),
+    },
     configFile,
   };
 }
@@ -165,12 +254,28 @@ function parseSeconds(spec: SettingSpec, value: string): number {
 function parseWhole(spec: SettingSpec, value: string, unit: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) {
-    throw new ConfigError(`setting ${spec.key} "${value}" must be a whole number of ${unit} above 0, e.g. ${spec.example}`);
+    throw new ConfigError(`setting ${spec.key} "${value}" must be a whole number${unit === "" ? "" : ` of ${unit}`} above 0, e.g. ${spec.example}`);
   }
   return number;
 }
 
 type Lookup = (spec: SettingSpec) => { value: string } | undefined;
+
+function readLimits(lookup: Lookup): Limits {
+  const limit = (spec: SettingSpec, fallback: number) => {
+    const found = lookup(spec);
+    return found === undefined ? fallback : parseWhole(spec, found.value, "");
+  };
+  return {
+    placeholdersPerPush: limit(settings.maxPlaceholdersPerPush, defaultLimits.placeholdersPerPush),
+    placeholdersPerRepository: limit(settings.maxPlaceholdersPerRepository, defaultLimits.placeholdersPerRepository),
+    heldPerAuthor: limit(settings.maxHeldPerAuthor, defaultLimits.heldPerAuthor),
+    heldPerRepository: limit(settings.maxHeldPerRepository, defaultLimits.heldPerRepository),
+    newRepositoriesPerAuthorPerHour: limit(settings.maxNewRepositoriesPerAuthorPerHour, defaultLimits.newRepositoriesPerAuthorPerHour),
+    heldEventBytes: limit(settings.maxHeldEventBytes, defaultLimits.heldEventBytes),
+    repositoriesPerState: limit(settings.maxRepositoriesPerState, defaultLimits.repositoriesPerState),
+  };
+}
 
 function readReleaseSink(lookup: Lookup, required: Lookup): ReleaseSinkConfig {
   const kind = lookup(settings.releaseSink)?.value ?? "websocket";
@@ -187,6 +292,34 @@ function readRelayUrl(lookup: Lookup, service: ServiceAddress): string {
     throw new ConfigError(`setting relayUrl "${relayUrl}" is not a ws:// or wss:// URL, e.g. ${settings.relayUrl.example}`);
   }
   return relayUrl;
+}
+
+/** The public URL must name the service host: it is what announcements list. */
+function readPublicUrl(lookup: Lookup, service: ServiceAddress): string | undefined {
+  const value = lookup(settings.publicUrl)?.value;
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`setting publicUrl "${value}" is not a URL, e.g. ${settings.publicUrl.example}`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/" || url.search !== "" || url.username !== "") {
+    throw new ConfigError(`setting publicUrl "${value}" must be http(s)://host[:port] without a path, e.g. ${settings.publicUrl.example}`);
+  }
+  const serviceHost = formatServiceHost(service);
+  if (url.host !== serviceHost) {
+    throw new ConfigError(`setting publicUrl "${value}" names ${url.host}, but serviceHost is ${serviceHost}: clients use both, make them the same host[:port]`);
+  }
+  return `${url.protocol}//${url.host}`;
+}
+
+function readAccountName(lookup: Lookup, spec: SettingSpec): string | undefined {
+  const value = lookup(spec)?.value;
+  if (value !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/i.test(value)) {
+    throw new ConfigError(`setting ${spec.key} "${value}" is not a user or group name, e.g. ${spec.example}`);
+  }
+  return value;
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -230,9 +363,26 @@ export function settingsEnvironment(config: Config): Record<string, string> {
     [settings.purgatoryTtlSeconds.env]: String(config.purgatoryTtlSeconds),
     [settings.sweepIntervalSeconds.env]: String(config.sweepIntervalSeconds),
     [settings.historyRetentionDays.env]: String(config.historyRetentionDays),
+    [settings.maxPlaceholdersPerPush.env]: String(config.limits.placeholdersPerPush),
+    [settings.maxPlaceholdersPerRepository.env]: String(config.limits.placeholdersPerRepository),
+    [settings.maxHeldPerAuthor.env]: String(config.limits.heldPerAuthor),
+    [settings.maxHeldPerRepository.env]: String(config.limits.heldPerRepository),
+    [settings.maxNewRepositoriesPerAuthorPerHour.env]: String(config.limits.newRepositoriesPerAuthorPerHour),
+    [settings.maxHeldEventBytes.env]: String(config.limits.heldEventBytes),
+    [settings.maxRepositoriesPerState.env]: String(config.limits.repositoriesPerState),
     [settings.relayUrl.env]: config.relayUrl,
+    ...optionalSettings([
+      [settings.publicUrl, config.publicUrl],
+      [settings.strfryUser, config.accounts.strfryUser],
+      [settings.gitUser, config.accounts.gitUser],
+      [settings.group, config.accounts.group],
+    ]),
     ...(config.releaseSink.kind === "websocket"
       ? { [settings.releaseSink.env]: "websocket" }
       : { [settings.releaseSink.env]: "import", [settings.importCommand.env]: config.releaseSink.command }),
   };
+}
+
+function optionalSettings(values: readonly [SettingSpec, string | undefined][]): Record<string, string> {
+  return Object.fromEntries(values.filter((entry): entry is [SettingSpec, string] => entry[1] !== undefined).map(([spec, value]) => [spec.env, value]));
 }

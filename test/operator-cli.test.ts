@@ -292,7 +292,7 @@ describe("grasp-purgatory stats", () => {
     assert.ok(oldest !== null && oldest.arrivedAt === firstArrival, JSON.stringify(oldest));
     assert.ok(entries.some((entry) => entry.id === oldest.id && entry.type === oldest.type && entry.arrivedAt === firstArrival));
     // Held: two announcements, three states, the PR and its update; released: busy's announcement and first state.
-    assert.deepEqual(stats.totals, { held: 7, placeholders: 1, released: 2, expired: 0, dropped: 0, deleted: 0, duplicates: 1, releaseFailures: 0 });
+    assert.deepEqual(stats.totals, { held: 7, placeholders: 1, released: 2, expired: 0, dropped: 0, deleted: 0, duplicates: 1, releaseFailures: 0, limited: 0 });
     const { count, median, p95 } = stats.secondsToRelease;
     assert.equal(count, 2);
     assert.ok(typeof median === "number" && typeof p95 === "number" && median >= 0 && p95 >= median, JSON.stringify(stats.secondsToRelease));
@@ -308,7 +308,7 @@ describe("grasp-purgatory stats", () => {
       "  placeholder: 1",
       `expiring within 5 minutes: ${expected.length}`,
       "since the store was created:",
-      "  held 7, placeholders 1, released 2, expired 0, dropped 0, deleted 0, duplicates 1, release failures 0",
+      "  held 7, placeholders 1, released 2, expired 0, dropped 0, deleted 0, duplicates 1, release failures 0, refused by limits 0",
     ]) {
       assert.ok(lines.includes(line), `no line "${line}" in:\n${result.stdout}`);
     }

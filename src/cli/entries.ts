@@ -4,6 +4,7 @@
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { repositoryName } from "../git/repository-path.js";
+import { readRepositoryState, valuesThatAreNotObjects } from "../nostr/repository-state.js";
 import { tagValue } from "../nostr/event.js";
 import { gatherGitFacts } from "../plugin/gather-git-facts.js";
 import type { GitFacts } from "../policy/git-facts.js";
@@ -49,6 +50,8 @@ export function describeWaitingFor(type: EntryType, event: NostrEvent | undefine
   if (git === undefined || event === undefined) return [];
   if (type === "announcement") return git.repositories.some((repository) => repository.hasData) ? ["release (data present)"] : ["a first push"];
   if (type === "state") {
+    const notObjects = valuesThatAreNotObjects(readRepositoryState(event));
+    if (notObjects.length > 0) return [`nothing: ${notObjects.map((value) => JSON.stringify(value.slice(0, 40))).join(", ")} is not a git object id; the author must publish a corrected state`];
     if (git.repositories.length === 0) return ["a maintainer's announcement for its d"];
     return git.repositories.map((repository) =>
       repository.missingObjects.length === 0 ? "release (data present)" : `commits ${abbreviate(repository.missingObjects)}`,
@@ -64,7 +67,12 @@ export function describeWaitingFor(type: EntryType, event: NostrEvent | undefine
 async function heldEntry(held: HeldEvent, store: StoreAccess): Promise<Entry> {
   const { event } = held;
   const type = entryTypeOfKind(event.kind);
-  const facts = await gatherGitFacts(event, store.view, { service: store.config.service, gitRoot: store.config.gitRoot, objects: store.objects });
+  const facts = await gatherGitFacts(event, store.view, {
+    service: store.config.service,
+    repositoriesPerState: store.config.limits.repositoriesPerState,
+    gitRoot: store.config.gitRoot,
+    objects: store.objects,
+  });
   const repositories =
     facts.repositories.length > 0
       ? facts.repositories.map((repository) => repository.repository)

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { entry } from "./entry-fixture.js";
 import { expiringSoonSeconds, formatStats, percentile, statsJson, summarizeStats } from "./stats-command.js";
 
-const noTotals = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0 };
+const noTotals = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0, limited: 0 };
 
 describe("percentile", () => {
   it("is undefined for no numbers", () => {
@@ -39,7 +39,7 @@ describe("summarizeStats", () => {
       total: 0,
       oldest: undefined,
       expiringSoon: 0,
-      totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0 },
+      totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0, limited: 0 },
       secondsToRelease: { count: 0, median: undefined, p95: undefined },
     });
   });
@@ -61,7 +61,7 @@ describe("summarizeStats", () => {
   });
 
   it("maps the history totals to their names", () => {
-    const totals = { held: 7, duplicate: 6, released: 5, "release-failed": 8, expired: 4, dropped: 3, deleted: 2, placeholder: 1 };
+    const totals = { held: 7, duplicate: 6, released: 5, "release-failed": 8, expired: 4, dropped: 3, deleted: 2, placeholder: 1, limited: 9 };
     assert.deepEqual(summarizeStats([], totals, [], now).totals, {
       held: 7,
       placeholders: 1,
@@ -71,6 +71,7 @@ describe("summarizeStats", () => {
       deleted: 2,
       duplicates: 6,
       releaseFailures: 8,
+      limited: 9,
     });
   });
 
@@ -90,7 +91,7 @@ describe("summarizeStats", () => {
       byRepository: {},
       oldest: { id: "ab".repeat(32), type: "state", arrivedAt: "1970-01-01T00:00:00.000Z" },
       expiringWithin5Minutes: 1,
-      totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0 },
+      totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0, limited: 0 },
       secondsToRelease: { count: 0, median: null, p95: null },
     });
     const text = formatStats(stats);

@@ -26,6 +26,8 @@ export interface PurgatoryStats {
     deleted: number;
     duplicates: number;
     releaseFailures: number;
+    /** Refused by a limit (maxHeldPerAuthor, maxPlaceholdersPerPush, ...). */
+    limited: number;
   };
   secondsToRelease: { count: number; median: number | undefined; p95: number | undefined };
 }
@@ -68,6 +70,7 @@ export function summarizeStats(
       deleted: totals.deleted,
       duplicates: totals.duplicate,
       releaseFailures: totals["release-failed"],
+      limited: totals.limited,
     },
     secondsToRelease: { count: sorted.length, median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) },
   };
@@ -101,7 +104,7 @@ export function formatStats(stats: PurgatoryStats): string {
   lines.push(
     "",
     "since the store was created:",
-    `  held ${totals.held}, placeholders ${totals.placeholders}, released ${totals.released}, expired ${totals.expired}, dropped ${totals.dropped}, deleted ${totals.deleted}, duplicates ${totals.duplicates}, release failures ${totals.releaseFailures}`,
+    `  held ${totals.held}, placeholders ${totals.placeholders}, released ${totals.released}, expired ${totals.expired}, dropped ${totals.dropped}, deleted ${totals.deleted}, duplicates ${totals.duplicates}, release failures ${totals.releaseFailures}, refused by limits ${totals.limited}`,
     `  arrival to release: median ${seconds(stats.secondsToRelease.median)}, p95 ${seconds(stats.secondsToRelease.p95)} (${stats.secondsToRelease.count} releases)`,
   );
   return lines.join("\n");

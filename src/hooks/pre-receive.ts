@@ -18,6 +18,7 @@ export class PushRejectedError extends GraspError {}
 export async function preReceive(config: Config): Promise<void> {
   const updates = await readRefUpdates(process.stdin);
   const repository = openRepositoryContext(config);
+  const name = repositoryName(repository.owner, repository.identifier);
   try {
     const decision = authorisePush({
       updates,
@@ -28,13 +29,16 @@ export async function preReceive(config: Config): Promise<void> {
         const held = repository.purgatory.heldEvent(id);
         return repository.index.acceptedPullRequestTip(id) ?? (held === undefined ? undefined : tagValue(held.event, "c"));
       },
+      hasPlaceholder: (id) => repository.purgatory.placeholder(id, name) !== undefined,
+      placeholdersInRepository: repository.purgatory.placeholderCount(name),
+      limits: config.limits,
     });
+    const now = Math.floor(Date.now() / 1000);
     if (!decision.allowed) {
       for (const line of decision.errors) process.stderr.write(`error: ${line}\n`);
-      throw new PushRejectedError(`push rejected: ${decision.errors.length} problem(s) above`);
+      if (decision.limit !== undefined) repository.purgatory.record(name, undefined, "limited", now, decision.limit);
+      throw new PushRejectedError(`push rejected: ${decision.problems} problem(s) above`);
     }
-    const now = Math.floor(Date.now() / 1000);
-    const name = repositoryName(repository.owner, repository.identifier);
     for (const { eventId, tip } of decision.placeholders) {
       repository.purgatory.addPlaceholder({ eventId, repository: name, tip, arrivedAt: now, expiresAt: now + config.purgatoryTtlSeconds });
     }

@@ -1,8 +1,9 @@
 // NIP-34 repository announcements as the server needs them, and the rule for a safe `d`.
 
-import { nip19 } from "nostr-tools";
+import { kinds, nip19 } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
-import { isHex64, tagListValues, tagValue } from "./event.js";
+import { parseCoordinate } from "./coordinates.js";
+import { isHex64, tagListValues, tagValue, tagValues } from "./event.js";
 
 /** Room for `.git` and more in a 255-byte file name. */
 export const maxIdentifierBytes = 200;
@@ -58,4 +59,14 @@ export function pubkeyOfNpub(npub: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The repository `d` an event belongs to: its own for announcements and states, its `a` tag's for PRs and the like. */
+export function repositoryIdentifierOf(event: Pick<NostrEvent, "kind" | "tags">): string | undefined {
+  if (event.kind === kinds.RepositoryAnnouncement || event.kind === kinds.RepositoryState) return tagValue(event, "d") ?? "";
+  for (const value of tagValues(event, "a")) {
+    const coordinate = parseCoordinate(value);
+    if (coordinate?.kind === kinds.RepositoryAnnouncement) return coordinate.identifier;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { kinds } from "nostr-tools";
 import { newAuthor } from "./event-fixtures.js";
-import { isObjectId, readRepositoryState, refNameProblem, repositoryStateProblem } from "./repository-state.js";
+import { isObjectId, readRepositoryState, refNameProblem, repositoryStateProblem, valuesThatAreNotObjects } from "./repository-state.js";
 import type { RepositoryState } from "./repository-state.js";
 
 const author = newAuthor();
@@ -107,15 +107,8 @@ describe("repositoryStateProblem", () => {
     assert.equal(repositoryStateProblem(state([])), undefined);
   });
 
-  it("names a value that is not an object id, branch or peeled", () => {
-    assert.equal(repositoryStateProblem(state([["refs/heads/main", "main"]])), 'declares "main", which is not a git object id');
-    assert.equal(repositoryStateProblem(state([["refs/heads/main", A], ["refs/tags/v1^{}", "abc"]])), 'declares "abc", which is not a git object id');
-    assert.equal(repositoryStateProblem(state([["refs/heads/main", `${A} `]])), `declares "${A} ", which is not a git object id`);
-  });
-
-  it("quotes at most 80 characters of a bad value", () => {
-    const long = "z".repeat(500);
-    assert.equal(repositoryStateProblem(state([["refs/heads/main", long]])), `declares "${"z".repeat(80)}", which is not a git object id`);
+  it("leaves values that are not object ids to valuesThatAreNotObjects: such a state is held, not refused", () => {
+    assert.equal(repositoryStateProblem(state([["refs/heads/main", "abc123"]])), undefined);
   });
 
   it("names a HEAD that is not a branch", () => {
@@ -125,8 +118,25 @@ describe("repositoryStateProblem", () => {
     assert.equal(repositoryStateProblem(state([["HEAD", ""]])), 'has HEAD "", which is not a branch');
   });
 
-  it("reports a bad object before a bad HEAD", () => {
-    assert.match(repositoryStateProblem(state([["HEAD", "main"], ["refs/heads/main", "nope"]]))!, /^declares "nope"/);
+  it("names a HEAD whose branch name git refuses", () => {
+    assert.equal(repositoryStateProblem(state([["HEAD", "ref: refs/heads/a..b"]])), `has HEAD "refs/heads/a..b", which contains '..' or '@{'`);
+    assert.equal(repositoryStateProblem(state([["HEAD", "refs/heads/x.lock"]])), `has HEAD "refs/heads/x.lock", which has an empty component, one starting with '.' or one ending in '.lock'`);
+  });
+});
+
+describe("valuesThatAreNotObjects", () => {
+  const state = (tags: string[][]): RepositoryState => readRepositoryState(stateEvent(tags));
+
+  it("is empty for object ids (sha1 or sha256), branches and peeled entries alike", () => {
+    assert.deepEqual(valuesThatAreNotObjects(state([["refs/heads/main", A], ["refs/tags/v1^{}", B], ["refs/heads/x", "f".repeat(64)]])), []);
+  });
+
+  it("names every value that is not an object id, branch or peeled", () => {
+    assert.deepEqual(valuesThatAreNotObjects(state([["refs/heads/main", "abc123"], ["refs/tags/v1", A], ["refs/tags/v1^{}", "abc"], ["refs/heads/x", `${A} `]])), [
+      "abc123",
+      "abc",
+      `${A} `,
+    ]);
   });
 });
 

@@ -70,14 +70,23 @@ export function refNameProblem(ref: string): string | undefined {
   return undefined;
 }
 
-/** Why this state cannot be served as declared, or undefined when git can hold every ref it declares. */
+/** Why this state is refused: a ref name or a HEAD git cannot hold. Undefined when git can hold every ref it declares. */
 export function repositoryStateProblem(state: RepositoryState): string | undefined {
   for (const ref of state.refs.keys()) {
     const problem = refNameProblem(ref);
     if (problem !== undefined) return `declares ref "${ref.slice(0, 80)}", which ${problem}`;
   }
-  const bad = state.objects.find((oid) => !isObjectId(oid));
-  if (bad !== undefined) return `declares "${bad.slice(0, 80)}", which is not a git object id`;
-  if (state.head !== undefined && !state.head.startsWith("refs/heads/")) return `has HEAD "${state.head.slice(0, 80)}", which is not a branch`;
+  if (state.head === undefined) return undefined;
+  if (!state.head.startsWith("refs/heads/")) return `has HEAD "${state.head.slice(0, 80)}", which is not a branch`;
+  const headProblem = refNameProblem(state.head);
+  if (headProblem !== undefined) return `has HEAD "${state.head.slice(0, 80)}", which ${headProblem}`;
   return undefined;
+}
+
+/**
+ * Declared values that are not git object ids (a compliance suite sends `abc123`). Such a
+ * state is held like any incomplete one: it can never complete, so it expires.
+ */
+export function valuesThatAreNotObjects(state: RepositoryState): string[] {
+  return state.objects.filter((oid) => !isObjectId(oid));
 }

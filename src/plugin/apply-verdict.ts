@@ -4,13 +4,14 @@
 // repository creation runs before the answer (ngit polls for the repository for just 15 s).
 // Everything that depends on strfry having stored the event runs after it is seen there.
 
+import { existsSync } from "node:fs";
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
 import { createRepository } from "../git/create-repository.js";
 import type { HookInstallation } from "../git/install-hooks.js";
 import type { ObjectChecker } from "../git/object-checker.js";
-import { repositoryPath } from "../git/repository-path.js";
+import { repositoryName, repositoryPath } from "../git/repository-path.js";
 import { isNewerEvent } from "../nostr/coordinates.js";
 import { readAnnouncement } from "../nostr/nip34.js";
 import { missingServiceListings } from "../policy/announcement-lists-service.js";
@@ -51,7 +52,11 @@ const listsService = (event: NostrEvent, context: EffectContext) =>
 export async function applyVerdict(event: NostrEvent, verdict: Verdict, git: GitFacts, context: EffectContext, now: number): Promise<void> {
   if (verdict.action === "reject") return;
   if (event.kind === kinds.RepositoryAnnouncement && listsService(event, context) && isCurrentAnnouncement(event, context)) {
-    await createRepository(repositoryPath(context.gitRoot, event.pubkey, readAnnouncement(event).identifier), context.hooks);
+    const { identifier } = readAnnouncement(event);
+    const path = repositoryPath(context.gitRoot, event.pubkey, identifier);
+    const isNew = !existsSync(path);
+    await createRepository(path, context.hooks);
+    if (isNew) context.purgatory.recordRepositoryCreation(event.pubkey, repositoryName(event.pubkey, identifier), now);
   }
   const effects = planEffects(event, verdict, git);
   if (verdict.action === "hold") holdEvent(event, effects.now, context, now);

@@ -17,12 +17,21 @@ export async function askDaemon(socketPath: string, request: DaemonRequest, time
       resolve(answer);
     };
     const timer = setTimeout(() => finish({ ok: false, error: `the daemon did not answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    let connected = false;
+    const closedWithoutAnswer = () => ({ ok: false as const, error: `the daemon at ${socketPath} closed the connection without answering` });
     connection.on("error", (error: NodeJS.ErrnoException) =>
-      finish({ ok: false, error: `the daemon is not reachable at ${socketPath} (${error.code ?? error.message}); is the policy process running?` }),
+      finish(
+        connected
+          ? closedWithoutAnswer()
+          : { ok: false, error: `the daemon is not reachable at ${socketPath} (${error.code ?? error.message}); is the policy process running?` },
+      ),
     );
-    connection.on("connect", () => connection.write(JSON.stringify(request) + "\n"));
+    connection.on("connect", () => {
+      connected = true;
+      connection.write(JSON.stringify(request) + "\n");
+    });
     // A daemon that dies mid-request closes the connection: that is no answer, at once.
-    connection.on("close", () => finish({ ok: false, error: `the daemon at ${socketPath} closed the connection without answering` }));
+    connection.on("close", () => finish(closedWithoutAnswer()));
     const lines = createInterface({ input: connection });
     // readline re-emits the socket's errors; the connection's own handler above answers them.
     lines.on("error", () => undefined);

@@ -4,10 +4,9 @@
 // `{"ok":false,"error":...}`; nothing a client sends can stop the daemon. The operator's
 // `grasp-purgatory release <id>` sends `{"op":"release-event","id":"<64 hex>"}`.
 
-import { chmodSync, unlinkSync } from "node:fs";
+import { chmodSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { Server } from "node:net";
-import { createInterface } from "node:readline";
 import { errorMessage, log } from "../log.js";
 
 export type DaemonRequest = { op: "ping" } | { op: "release"; repository: string } | { op: "release-event"; id: string };
@@ -35,34 +34,134 @@ export function parseDaemonRequest(line: string): DaemonRequest | string {
   return `unknown op ${JSON.stringify(request.op)}: use ping, release or release-event`;
 }
 
-export function listenOnSocket(path: string, handle: (request: DaemonRequest) => Promise<DaemonAnswer>): Promise<Server> {
-  // A socket file left by a killed process would make listen fail with EADDRINUSE.
-  try {
-    unlinkSync(path);
-  } catch {
-    // nothing to remove
-  }
-  const server = createServer((connection) => {
+/** A request line longer than this is refused and its connection closed. */
+export const maxRequestBytes = 64 * 1024;
+
+function serveConnections(handle: (request: DaemonRequest) => Promise<DaemonAnswer>): Server {
+  return createServer((connection) => {
     connection.on("error", () => undefined);
-    const lines = createInterface({ input: connection });
-    lines.on("line", (line) => {
-      const request = parseDaemonRequest(line);
-      const answer =
-        typeof request === "string"
-          ? Promise.resolve<DaemonAnswer>({ ok: false, error: request })
-          : handle(request).catch((error: unknown): DaemonAnswer => ({ ok: false, error: errorMessage(error) }));
-      void answer.then((result) => {
-        if (!connection.destroyed) connection.write(JSON.stringify(result) + "\n");
-      });
+    const reply = (answer: DaemonAnswer) => {
+      if (!connection.destroyed) connection.write(JSON.stringify(answer) + "\n");
+    };
+    let buffered = "";
+    let refused = false;
+    connection.on("data", (chunk) => {
+      // After a refusal the rest of that line is read and dropped until the client goes.
+      if (refused) return;
+      buffered += String(chunk);
+      for (let newline = buffered.indexOf("\n"); newline !== -1; newline = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        const request = parseDaemonRequest(line);
+        if (typeof request === "string") reply({ ok: false, error: request });
+        else void handle(request).catch((error: unknown): DaemonAnswer => ({ ok: false, error: errorMessage(error) })).then(reply);
+      }
+      if (Buffer.byteLength(buffered) > maxRequestBytes) {
+        buffered = "";
+        refused = true;
+        reply({ ok: false, error: `request line longer than ${maxRequestBytes} bytes` });
+        connection.end();
+      }
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => {
+}
+
+/** Who holds a lock file: a pid and that process's start time (so a reused pid is not taken for it). */
+function processIdentity(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return `${pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}`;
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return `${pid}`;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM" ? `${pid}` : undefined;
+    }
+  }
+}
+
+/** Takes the lock if it is free or its holder is gone; true when this process holds it. */
+function takeLock(lockPath: string, identity: string): boolean {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const candidate = `${lockPath}.${process.pid}`;
+    writeFileSync(candidate, identity);
+    try {
+      linkSync(candidate, lockPath);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(candidate, { force: true });
+    }
+    const holder = readFileSync(lockPath, "utf8").trim();
+    if (holder === identity) return true;
+    const pid = Number(holder.split(" ")[0]);
+    if (Number.isInteger(pid) && pid > 0 && processIdentity(pid) === holder) return false;
+    // Its holder is gone (killed, say): the lock is stale.
+    if (readFileSync(lockPath, "utf8").trim() === holder) rmSync(lockPath, { force: true });
+  }
+  return false;
+}
+
+export interface DaemonSocket {
+  /** This process serves the socket now. */
+  isServing(): boolean;
+  close(): void;
+}
+
+/** How often a process that does not hold the socket checks whether its holder has gone. */
+const takeOverIntervalMs = 1_000;
+
+/**
+ * One daemon per data directory. The process holding `<socket>.lock` serves the socket; any
+ * other policy process (strfry restarting a plugin while the old one drains, `strfry router`
+ * or `sync` running their own) answers strfry as usual but neither steals nor removes the
+ * socket, and takes it over within about a second once the holder has gone. Only the process
+ * that created the socket removes it.
+ */
+export function serveDaemonSocket(path: string, handle: (request: DaemonRequest) => Promise<DaemonAnswer>): DaemonSocket {
+  const lockPath = `${path}.lock`;
+  const identity = processIdentity(process.pid) ?? `${process.pid}`;
+  let server: Server | undefined;
+  let closed = false;
+
+  const tryToServe = () => {
+    if (closed || server !== undefined) return;
+    let held: boolean;
+    try {
+      held = takeLock(lockPath, identity);
+    } catch (error) {
+      log.error("daemon socket lock unavailable", { lockPath, error: errorMessage(error) });
+      return;
+    }
+    if (!held) return;
+    // A socket file left by a killed holder would make listen fail with EADDRINUSE.
+    rmSync(path, { force: true });
+    const listening = serveConnections(handle);
+    server = listening;
+    listening.on("error", (error) => log.error("daemon socket error", { socketPath: path, error: errorMessage(error) }));
+    listening.listen(path, () => {
       chmodSync(path, 0o660);
-      server.off("error", reject);
-      server.on("error", (error) => log.error("daemon socket error", { error: errorMessage(error) }));
-      resolve(server);
+      log.info("daemon socket serving", { socketPath: path, pid: process.pid });
     });
-  });
+  };
+  tryToServe();
+  const timer = setInterval(tryToServe, takeOverIntervalMs);
+  timer.unref();
+
+  return {
+    isServing: () => server !== undefined,
+    close() {
+      closed = true;
+      clearInterval(timer);
+      if (server === undefined) return;
+      server.close();
+      try {
+        if (readFileSync(lockPath, "utf8").trim() === identity) rmSync(lockPath, { force: true });
+      } catch {
+        // already gone
+      }
+    },
+  };
 }

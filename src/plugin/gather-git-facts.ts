@@ -18,17 +18,19 @@ import { ownersInTrustOrder } from "../policy/maintainers.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
 import type { AcceptedView } from "../policy/view.js";
 
-export interface GitFactsContext {
+export interface TargetOptions {
   service: ServiceAddress;
+  /**
+   * The repositories one state is checked against and kept in sync with, at most: the
+   * answer's work stays bounded however many announcements name its author as a maintainer.
+   */
+  repositoriesPerState: number;
+}
+
+export interface GitFactsContext extends TargetOptions {
   gitRoot: string;
   objects: ObjectChecker;
 }
-
-/**
- * The repositories one state is checked against and kept in sync with, at most: the answer's
- * work stays bounded however many announcements name its author as a maintainer.
- */
-export const maxRepositoriesPerState = 32;
 
 interface Target {
   owner: string;
@@ -36,7 +38,8 @@ interface Target {
 }
 
 /** The hosted repositories an event concerns, and the objects it needs there. */
-export function targetsOf(event: NostrEvent, view: AcceptedView, service: ServiceAddress): { targets: Target[]; objects: string[] } {
+export function targetsOf(event: NostrEvent, view: AcceptedView, options: TargetOptions): { targets: Target[]; objects: string[] } {
+  const { service } = options;
   if (event.kind === kinds.RepositoryAnnouncement) {
     const announcement = readAnnouncement(event);
     const hosted = missingServiceListings(announcement, service).length === 0;
@@ -44,7 +47,7 @@ export function targetsOf(event: NostrEvent, view: AcceptedView, service: Servic
   }
   if (event.kind === kinds.RepositoryState) {
     const state = readRepositoryState(event);
-    const owners = ownersInTrustOrder(event.pubkey, state.identifier, (d) => view.announcementsWithIdentifier(d)).slice(0, maxRepositoriesPerState);
+    const owners = ownersInTrustOrder(event.pubkey, state.identifier, (d) => view.announcementsWithIdentifier(d)).slice(0, options.repositoriesPerState);
     return { targets: owners.map((owner) => ({ owner, identifier: state.identifier })), objects: [...state.objects] };
   }
   if (pullRequestKinds.has(event.kind)) {
@@ -60,7 +63,7 @@ export function targetsOf(event: NostrEvent, view: AcceptedView, service: Servic
 }
 
 export async function gatherGitFacts(event: NostrEvent, view: AcceptedView, context: GitFactsContext): Promise<GitFacts> {
-  const { targets, objects } = targetsOf(event, view, context.service);
+  const { targets, objects } = targetsOf(event, view, context);
   if (targets.length === 0) return noGitFacts;
   const repositories: RepositoryFacts[] = [];
   for (const { owner, identifier } of targets) {

@@ -17,7 +17,7 @@ import { reclaimSpaceIncrementally, writeTransaction } from "../purgatory/databa
 import { followCursorKey, meta } from "../purgatory/meta.js";
 import { applyVerdict, confirmStored } from "./apply-verdict.js";
 import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
-import { listenOnSocket } from "./daemon-socket.js";
+import { serveDaemonSocket } from "./daemon-socket.js";
 import { gatherGitFacts } from "./gather-git-facts.js";
 import type { PluginRequest } from "./protocol.js";
 import { formatAnswer, parseRequestLine } from "./protocol.js";
@@ -35,7 +35,9 @@ async function decideRequest(request: PluginRequest, context: ReleaseContext): P
   const { view } = context;
   const now = unixNow();
   const git = await gatherGitFacts(event, view, context);
-  const verdict = decide(context.rules, { event, view, now, git });
+  const input = { event, source: { type: request.sourceType, authed: request.authed }, view, now, git };
+  const verdict = decide(context.rules, input, context.holdLimits);
+  if (verdict.action === "reject" && verdict.limit !== undefined) context.purgatory.record(event.id, event.kind, "limited", now, verdict.limit);
   if (verdict.action === "reject") return verdict;
   try {
     await applyVerdict(event, verdict, git, context, now);
@@ -87,10 +89,7 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     return { ok: true, ...report };
   };
   const socketPath = daemonSocketPath(config);
-  const server = await listenOnSocket(socketPath, handleDaemonRequest).catch((error: unknown) => {
-    log.error("daemon socket unavailable: pushes will be released by the daemon's catch-up only", { socketPath, error: errorMessage(error) });
-    return undefined;
-  });
+  const daemonSocket = serveDaemonSocket(socketPath, handleDaemonRequest);
 
   // The index is kept from what strfry stored; what was stored may release held events and start jobs.
   const stored = meta(context.db);
@@ -155,6 +154,11 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
   log.info("policy process ready", { pid: process.pid, service: config.service, gitRoot: config.gitRoot, socketPath, relayUrl: config.relayUrl });
 
   const answer = (line: string) => streams.output.write(line + "\n");
+  // strfry gave up on this process (a timeout) and closed its end: stop as if stdin had closed.
+  streams.output.on("error", (error) => {
+    log.warn("strfry closed the answer pipe; stopping", { error: errorMessage(error) });
+    streams.input.destroy();
+  });
   const lines = createInterface({ input: streams.input, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
@@ -181,7 +185,7 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     clearInterval(sweepTimer);
     clearInterval(catchUpTimer);
     follower.close();
-    server?.close();
+    daemonSocket.close();
     await exclusive(async () => undefined);
     context.close();
     log.info("policy process stopping: input closed", { pid: process.pid });

@@ -5,7 +5,7 @@ import type { Config } from "../config.js";
 import { databasePath } from "../config.js";
 import { hookInstallationFor } from "../git/install-hooks.js";
 import { objectChecker } from "../git/object-checker.js";
-import { buildRules } from "../policy/pipeline.js";
+import { buildHoldLimits, buildRules } from "../policy/pipeline.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
 import { deletions } from "../purgatory/deletions.js";
@@ -29,6 +29,7 @@ export function openPurgatoryContext(config: Config): OpenedContext {
   return {
     db,
     service: config.service,
+    repositoriesPerState: config.limits.repositoriesPerState,
     gitRoot: config.gitRoot,
     hooks: hookInstallationFor(config),
     index,
@@ -39,6 +40,7 @@ export function openPurgatoryContext(config: Config): OpenedContext {
     objects,
     purgatoryTtlSeconds: config.purgatoryTtlSeconds,
     rules: buildRules({ service: config.service }),
+    holdLimits: buildHoldLimits(config.limits),
     sink: releaseSink(config.releaseSink, config.relayUrl),
     strfry: strfryStore(config.relayUrl),
     close() {

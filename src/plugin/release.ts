@@ -13,6 +13,7 @@ import { planEffects } from "../policy/effects.js";
 import { maintainerSet } from "../policy/maintainers.js";
 import { decide } from "../policy/pipeline.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
+import { releaseSource } from "../policy/rule.js";
 import type { Rule } from "../policy/rule.js";
 import type { EffectContext } from "./apply-verdict.js";
 import { confirmStored, recordAcceptance } from "./apply-verdict.js";
@@ -23,6 +24,7 @@ import type { StrfryStore } from "./strfry-store.js";
 
 export interface ReleaseContext extends EffectContext, GitFactsContext {
   rules: Rule[];
+  holdLimits: Rule[];
   sink: ReleaseSink;
   strfry: StrfryStore;
 }
@@ -83,7 +85,7 @@ export async function releaseIfComplete(event: NostrEvent, context: ReleaseConte
     }
   }
   const git = await gatherGitFacts(event, view, context);
-  const verdict = decide(context.rules, { event, view, now, git });
+  const verdict = decide(context.rules, { event, source: releaseSource, view, now, git });
   if (verdict.action !== "accept") return;
   const failed = (message: string) => {
     const attempts = context.purgatory.releaseAttempts(event.id);

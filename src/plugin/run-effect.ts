@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { alignRepository } from "../git/align-repository.js";
 import { copyObjects } from "../git/copy-objects.js";
 import type { ObjectChecker } from "../git/object-checker.js";
+import { pruneUnreferenced } from "../git/prune.js";
+import { isReceivingPush } from "../git/quarantine.js";
 import { noRef, readBranchesAndTags, readRef, updateRefs } from "../git/refs.js";
 import { assertInsideGitRoot, repositoryPath } from "../git/repository-path.js";
 import { winningCompleteState } from "../git/winning-complete-state.js";
@@ -58,6 +60,14 @@ export async function runEffect(effect: Effect, context: EffectRunContext, now: 
     const path = pathIn(context.gitRoot, effect.repository);
     if (!existsSync(path) || (await readRef(path, effect.ref)) !== effect.expected) return;
     await updateRefs(path, [{ ref: effect.ref, oid: undefined, expected: effect.expected }]);
+    return;
+  }
+  if (effect.type === "prune-repository") {
+    const path = pathIn(context.gitRoot, effect.repository);
+    if (!existsSync(path)) return;
+    // Never during a push: its objects are not referenced until its refs are updated.
+    if (await isReceivingPush(path)) throw new Error(`${effect.repository} is receiving a push; pruning later`);
+    await pruneUnreferenced(path, effect.olderThanSeconds);
     return;
   }
   const path = repositoryPath(context.gitRoot, effect.owner, effect.identifier);

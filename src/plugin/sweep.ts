@@ -7,10 +7,10 @@
 // Each step is a short piece of work in the daemon's lane, so a release request waits for
 // one batch at most.
 
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
+import { isReceivingPush } from "../git/quarantine.js";
 import { repositoryOfPath, repositoryPath } from "../git/repository-path.js";
 import { errorMessage, log } from "../log.js";
 import { readAnnouncement } from "../nostr/nip34.js";
@@ -30,19 +30,13 @@ const directly: Lane = (work) => work();
 
 const batchSize = 200;
 
-/** A push is being received (its objects sit in a quarantine directory). */
-async function isReceivingPush(repository: string): Promise<boolean> {
-  const entries = await readdir(join(repository, "objects")).catch(() => [] as string[]);
-  return entries.some((entry) => entry.startsWith("tmp_objdir-incoming"));
-}
-
 /**
  * While a push to one of its repositories is under way an event is left alone: it must not
  * expire before the push's post-receive has run, however long the upload takes, and
  * releasing it would move refs under the push's feet.
  */
 async function concernsAPushUnderWay(event: NostrEvent, context: ReleaseContext): Promise<boolean> {
-  for (const { owner, identifier } of targetsOf(event, context.view, context.service).targets) {
+  for (const { owner, identifier } of targetsOf(event, context.view, context).targets) {
     if (await isReceivingPush(repositoryPath(context.gitRoot, owner, identifier))) return true;
   }
   return false;
@@ -182,6 +176,9 @@ export async function sweep(context: ReleaseContext, now: number, options: Sweep
           if (!context.purgatory.removePlaceholder(placeholder.eventId, placeholder.repository, "expired", now)) continue;
           const effect: Effect = { type: "delete-ref", repository: placeholder.repository, ref: `refs/nostr/${placeholder.eventId}`, expected: placeholder.tip };
           context.jobs.enqueue(placeholder.eventId, [effect], true, now);
+          // Then the objects only it referenced go (one prune per repository, whatever expired there).
+          const prune: Effect = { type: "prune-repository", repository: placeholder.repository, olderThanSeconds: context.purgatoryTtlSeconds };
+          context.jobs.enqueue(placeholder.repository, [prune], true, now);
           report.expired.push(placeholder.eventId);
         }
       })();
@@ -202,6 +199,8 @@ export function pruneHistory(db: Db, before: number): number {
     pruned += changes;
     if (changes < 5000) break;
   }
+  // Only the last hour counts for maxNewRepositoriesPerAuthorPerHour.
+  db.prepare("DELETE FROM repository_creations WHERE at < ?").run(unixNow() - 3600);
   db.pragma("incremental_vacuum");
   return pruned;
 }

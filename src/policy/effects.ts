@@ -21,7 +21,9 @@ export type Effect =
   /** Delete a ref only while it still points at `expected`, so that a push made meanwhile is not clobbered. */
   | { type: "delete-ref"; repository: string; ref: string; expected: string }
   /** Remove the bare repository of an announcement that left the purgatory without data, unless announced again. */
-  | { type: "remove-unused-repository"; owner: string; identifier: string };
+  | { type: "remove-unused-repository"; owner: string; identifier: string }
+  /** Drop objects nothing references any more (what expired placeholders brought), older than `olderThanSeconds`. */
+  | { type: "prune-repository"; repository: string; olderThanSeconds: number };
 
 export interface PlannedEffects {
   /** Run once strfry has stored the event. */

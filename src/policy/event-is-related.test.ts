@@ -75,9 +75,18 @@ describe("eventIsRelated", () => {
   it("accepts a kind 5 deletion that names a held event, by id or by coordinate (withdrawing it from the purgatory)", () => {
     const heldId = "3".repeat(64);
     const heldCoordinate = announcementCoordinate(author, "pending");
-    const contents = { held: [{ id: heldId, coordinate: heldCoordinate }] };
+    const contents = { held: [{ id: heldId, coordinate: heldCoordinate, pubkey: author.pubkey }] };
     assert.equal(decideTags(kinds.EventDeletion, [["e", heldId]], contents).action, "accept");
     assert.equal(decideTags(kinds.EventDeletion, [["a", heldCoordinate]], contents).action, "accept");
+  });
+
+  it("rejects a kind 5 that names only someone else's held event: a deletion counts for its author alone", () => {
+    const someoneElse = newAuthor();
+    const heldId = "3".repeat(64);
+    const heldCoordinate = announcementCoordinate(someoneElse, "pending");
+    const contents = { held: [{ id: heldId, coordinate: heldCoordinate, pubkey: someoneElse.pubkey }] };
+    assert.equal(decideTags(kinds.EventDeletion, [["e", heldId]], contents).action, "reject");
+    assert.equal(decideTags(kinds.EventDeletion, [["a", heldCoordinate]], contents).action, "reject");
   });
 
   it("does not count a held event or announcement as a reference for anything but a deletion", () => {

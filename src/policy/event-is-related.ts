@@ -34,9 +34,10 @@ export function isRelated(event: NostrEvent, view: ServerView): boolean {
   const { ids, coordinates } = referencesOf(event);
   if (ids.some((id) => view.isAcceptedEvent(id))) return true;
   if (coordinates.some((coordinate) => view.isAcceptedCoordinate(coordinate))) return true;
-  // A deletion may name what is only held: the author withdrawing it from the purgatory.
+  // A deletion may name what is only held: its author withdrawing it from the purgatory.
   if (event.kind === kinds.EventDeletion) {
-    if (ids.some((id) => view.isHeld(id)) || coordinates.some((coordinate) => view.isHeldCoordinate(coordinate))) return true;
+    const authorsOwn = (coordinate: string) => parseCoordinate(coordinate)?.pubkey === event.pubkey && view.isHeldCoordinate(coordinate);
+    if (ids.some((id) => view.isHeldBy(id, event.pubkey)) || coordinates.some(authorsOwn)) return true;
   }
   if (view.isReferencedByAccepted(event.id)) return true;
   const coordinate = coordinateOf(event);

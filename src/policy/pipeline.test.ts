@@ -102,7 +102,7 @@ describe("decide with the server's rules: an event resubmitted while it is held"
   });
   const viewHolding = (...ids: string[]) =>
     testView({ announcements: [known(hosted)], coordinates: [coordinate], acceptedIds: [hosted.id], held: ids.map((id) => ({ id })) });
-  const decideWith = (event: NostrEvent, facts: GitFacts, heldIds: string[]) => decide(rules, { event, view: viewHolding(...heldIds), now: 0, git: facts });
+  const decideWith = (event: NostrEvent, facts: GitFacts, heldIds: string[]) => decide(rules, { event, source: { type: "IP4", authed: undefined }, view: viewHolding(...heldIds), now: 0, git: facts });
 
   const state = repositoryState(owner, "repo");
   const pullRequest = contributor.sign({ kind: kinds.GitPullRequest, tags: [["a", coordinate], ["c", tip]] });

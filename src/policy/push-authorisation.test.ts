@@ -41,8 +41,26 @@ function state(id: string, createdAt: number, refs: Record<string, string>): Rep
 
 const stateId = (digit: string) => digit.repeat(64);
 
+/** The decision, without the problem count (tested on its own below). */
 function push(updates: readonly RefUpdate[], input: Partial<Omit<PushInput, "updates">> = {}) {
-  return authorisePush({ updates, current: new Map(), heldStates: [], latestAccepted: undefined, pullRequestTip: () => undefined, ...input });
+  const decision = decisionFor(updates, input);
+  if (decision.allowed) return decision;
+  const { problems: _problems, ...rest } = decision;
+  return rest;
+}
+
+function decisionFor(updates: readonly RefUpdate[], input: Partial<Omit<PushInput, "updates">> = {}) {
+  return authorisePush({
+    updates,
+    current: new Map(),
+    heldStates: [],
+    latestAccepted: undefined,
+    pullRequestTip: () => undefined,
+    hasPlaceholder: () => false,
+    placeholdersInRepository: 0,
+    limits: { placeholdersPerPush: 10, placeholdersPerRepository: 100 },
+    ...input,
+  });
 }
 
 const noStateMessage =
@@ -412,5 +430,53 @@ describe("refDifferences", () => {
       `refs/heads/main: pushed ${short(A)}, state 22222222 does not declare it`,
     ]);
     assert.deepEqual(refDifferences(new Map(), state(stateId("2"), 1, {})), []);
+  });
+});
+
+describe("authorisePush: limits on placeholders", () => {
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => index.toString(16).padStart(64, "0"));
+  const limits = { placeholdersPerPush: 3, placeholdersPerRepository: 5 };
+
+  it("refuses a push leaving more refs/nostr refs without a PR event than maxPlaceholdersPerPush, and allows one at it", () => {
+    const over = decisionFor(ids(4).map((id) => create(`refs/nostr/${id}`, A)), { limits });
+    assert.deepEqual(over, {
+      allowed: false,
+      errors: ["refs/nostr: this push leaves 4 refs/nostr/<id> refs without a PR event, more than 3 (maxPlaceholdersPerPush): publish the PR events first, or push fewer at a time"],
+      problems: 1,
+      limit: "maxPlaceholdersPerPush",
+    });
+    assert.equal(decisionFor(ids(3).map((id) => create(`refs/nostr/${id}`, A)), { limits }).allowed, true);
+  });
+
+  it("counts the repository's placeholders for maxPlaceholdersPerRepository; moving one already there adds none", () => {
+    const two = ids(2).map((id) => create(`refs/nostr/${id}`, A));
+    const full = decisionFor(two, { limits, placeholdersInRepository: 4 });
+    assert.equal(full.allowed, false);
+    assert.equal(!full.allowed && full.limit, "maxPlaceholdersPerRepository");
+    assert.equal(decisionFor(two, { limits, placeholdersInRepository: 4, hasPlaceholder: () => true }).allowed, true);
+    assert.equal(decisionFor(two, { limits, placeholdersInRepository: 3 }).allowed, true);
+  });
+});
+
+describe("authorisePush: the refusal's lines", () => {
+  it("counts the problems, not the header line", () => {
+    const held = state(stateId("1"), 5, { "refs/heads/main": A, "refs/heads/dev": B });
+    const decision = decisionFor([create("refs/heads/main", B)], { heldStates: [held] });
+    assert.equal(decision.allowed, false);
+    assert.equal(!decision.allowed && decision.problems, 2);
+  });
+
+  it("names the newest state and says to publish a corrected one when it declares no branch (a tag like [\"main\", <id>])", () => {
+    const typo = state(stateId("1"), 5, {});
+    const decision = decisionFor([create("refs/heads/main", A)], { heldStates: [typo] });
+    assert.deepEqual(decision, {
+      allowed: false,
+      errors: [
+        "the push does not match the newest state event 11111111:",
+        `refs/heads/main: pushed ${short(A)}, state 11111111 does not declare it`,
+        'state 11111111 declares no branch: if that is a mistake (a tag like ["main", "<commit id>"] where ["refs/heads/main", "<commit id>"] was meant), publish a corrected state',
+      ],
+      problems: 1,
+    });
   });
 });

@@ -23,6 +23,11 @@ export interface PushInput {
   latestAccepted: RepositoryState | undefined;
   /** The tip (`c`) of an accepted or held PR event with this id. */
   pullRequestTip: (id: string) => string | undefined;
+  /** This repository already has a placeholder for this id (a push moving it adds none). */
+  hasPlaceholder: (id: string) => boolean;
+  /** Placeholders the repository has now. */
+  placeholdersInRepository: number;
+  limits: { placeholdersPerPush: number; placeholdersPerRepository: number };
 }
 
 export type PushDecision =
@@ -33,7 +38,8 @@ export type PushDecision =
       /** `refs/nostr/<id>` pushed before their PR event: placeholders to record. */
       placeholders: { eventId: string; tip: string }[];
     }
-  | { allowed: false; errors: string[] };
+  /** `problems` counts the lines that name a problem; `limit` names the setting when a limit refused it. */
+  | { allowed: false; errors: string[]; problems: number; limit?: string };
 
 const isZero = (oid: string) => /^0+$/.test(oid);
 const short = (oid: string) => oid.slice(0, 8);
@@ -80,7 +86,18 @@ export function authorisePush(input: PushInput): PushDecision {
       stateUpdates.push(update);
     }
   }
-  if (errors.length > 0) return { allowed: false, errors };
+  if (errors.length > 0) return { allowed: false, errors, problems: errors.length };
+  const newPlaceholders = placeholders.filter(({ eventId }) => !input.hasPlaceholder(eventId)).length;
+  if (newPlaceholders > input.limits.placeholdersPerPush) {
+    const errors = [`refs/nostr: this push leaves ${newPlaceholders} refs/nostr/<id> refs without a PR event, more than ${input.limits.placeholdersPerPush} (maxPlaceholdersPerPush): publish the PR events first, or push fewer at a time`];
+    return { allowed: false, errors, problems: 1, limit: "maxPlaceholdersPerPush" };
+  }
+  if (newPlaceholders > 0 && input.placeholdersInRepository + newPlaceholders > input.limits.placeholdersPerRepository) {
+    const errors = [
+      `refs/nostr: the repository has ${input.placeholdersInRepository} refs/nostr/<id> refs waiting for their PR events; ${newPlaceholders} more would pass ${input.limits.placeholdersPerRepository} (maxPlaceholdersPerRepository): publish the PR events, or wait for the others to expire`,
+    ];
+    return { allowed: false, errors, problems: 1, limit: "maxPlaceholdersPerRepository" };
+  }
   if (stateUpdates.length === 0) return { allowed: true, authorisingState: undefined, placeholders };
 
   const wouldBe = new Map(input.current);
@@ -102,10 +119,20 @@ export function authorisePush(input: PushInput): PushDecision {
     return {
       allowed: false,
       errors: ["no repository state event (kind 30618) from a maintainer authorises this push: publish the state first (ngit does this for you)"],
+      problems: 1,
     };
   }
+  const differences = refDifferences(wouldBe, closest);
+  // Often a typo in the state (["main", "<id>"] for ["refs/heads/main", "<id>"]): say how to mend it.
+  const declaresNoBranch = ![...closest.refs.keys()].some((ref) => ref.startsWith("refs/heads/"));
+  const pushesBranches = [...wouldBe.keys()].some((ref) => ref.startsWith("refs/heads/"));
+  const hint =
+    declaresNoBranch && pushesBranches
+      ? [`state ${short(closest.id)} declares no branch: if that is a mistake (a tag like ["main", "<commit id>"] where ["refs/heads/main", "<commit id>"] was meant), publish a corrected state`]
+      : [];
   return {
     allowed: false,
-    errors: [`the push does not match the newest state event ${short(closest.id)}:`, ...refDifferences(wouldBe, closest)],
+    errors: [`the push does not match the newest state event ${short(closest.id)}:`, ...differences, ...hint],
+    problems: differences.length,
   };
 }

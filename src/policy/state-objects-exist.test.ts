@@ -51,20 +51,14 @@ describe("stateObjectsExist", () => {
     assert.deepEqual(decideState(repositoryState(owner, "repo"), { repositories: [] }), held);
   });
 
-  it("rejects a state that declares something other than an object id, as invalid", () => {
-    const event = repositoryState(owner, "repo", [["refs/heads/dev", "not-a-commit"]]);
-    assert.deepEqual(decideState(event, { repositories: [repository([])] }), {
-      action: "reject",
-      msg: 'invalid: state declares "not-a-commit", which is not a git object id',
-    });
+  it("holds a state that declares something other than an object id: it can never complete, so it expires", () => {
+    const event = repositoryState(owner, "repo", [["refs/heads/dev", "abc123"]]);
+    assert.deepEqual(decideState(event, { repositories: [repository([])] }), held);
   });
 
-  it("rejects a bad peeled entry as invalid too", () => {
+  it("holds a bad peeled entry the same way", () => {
     const event = repositoryState(owner, "repo", [["refs/tags/v1", A], ["refs/tags/v1^{}", "1234"]]);
-    assert.deepEqual(decideState(event, { repositories: [repository([])] }), {
-      action: "reject",
-      msg: 'invalid: state declares "1234", which is not a git object id',
-    });
+    assert.deepEqual(decideState(event, { repositories: [repository([])] }), held);
   });
 
   it("rejects a state whose HEAD is not a branch", () => {
@@ -75,8 +69,8 @@ describe("stateObjectsExist", () => {
     });
   });
 
-  it("rejects an invalid state even when it is older than the latest accepted one", () => {
-    const event = repositoryState(owner, "repo", [["refs/heads/dev", "nope"]]);
+  it("rejects a ref name git refuses even when the state is older than the latest accepted one", () => {
+    const event = repositoryState(owner, "repo", [["refs/heads/a..b", A]]);
     const latest = { author: owner.pubkey, identifier: "repo", id: "0".repeat(64), createdAt: event.created_at + 100 };
     assert.equal(decideState(event, { repositories: [repository([A])] }, { states: [latest] }).action, "reject");
   });

@@ -3,7 +3,7 @@
 // client still hears OK true and pushes the data next).
 
 import { kinds } from "nostr-tools";
-import { readRepositoryState, repositoryStateProblem } from "../nostr/repository-state.js";
+import { readRepositoryState, repositoryStateProblem, valuesThatAreNotObjects } from "../nostr/repository-state.js";
 import type { Rule } from "./rule.js";
 import { accept, hold, purgatoryMessage, reject } from "./verdict.js";
 import { isNewerEvent } from "../nostr/coordinates.js";
@@ -17,6 +17,8 @@ export function stateObjectsExist(): Rule {
     // An older state than the one served is dropped by strfry as replaced; never hold it.
     const latest = view.latestAcceptedState(state.author, state.identifier);
     if (latest !== undefined && !isNewerEvent(event, { id: latest.id, created_at: latest.createdAt })) return accept();
+    // A value that is not an object id never arrives: held like any incomplete state, it expires.
+    if (valuesThatAreNotObjects(state).length > 0) return hold(purgatoryMessage);
     if (git.repositories.some((repository) => repository.missingObjects.length === 0)) return accept();
     return hold(purgatoryMessage);
   };

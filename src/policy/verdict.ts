@@ -3,11 +3,13 @@
 
 export type Verdict =
   | { action: "accept"; msg: string }
-  | { action: "reject"; msg: string }
+  /** `limit` names the setting when a limit refused it (counted in `stats`). */
+  | { action: "reject"; msg: string; limit?: string }
   | { action: "hold"; msg: string };
 
 export const accept = (msg = ""): Verdict => ({ action: "accept", msg });
 export const reject = (msg: string): Verdict => ({ action: "reject", msg });
 export const hold = (msg: string): Verdict => ({ action: "hold", msg });
+export const limited = (limit: string, msg: string): Verdict => ({ action: "reject", msg, limit });
 
 export const purgatoryMessage = "purgatory: won't be served until git data arrives";

@@ -14,9 +14,11 @@ export interface TestViewContents {
   /** Ids and coordinates that some accepted event references. */
   references?: readonly string[];
   /** Events held in the purgatory. */
-  held?: readonly { id: string; coordinate?: string }[];
+  held?: readonly { id: string; coordinate?: string; pubkey?: string }[];
   /** The newest accepted state per author and `d`. */
   states?: readonly { author: string; identifier: string; id: string; createdAt: number }[];
+  /** What the purgatory holds, counted, for the limits. */
+  heldCounts?: { byAuthor?: Record<string, number>; byIdentifier?: Record<string, number>; repositoriesCreated?: Record<string, number> };
   /** Event id → the id of the author's deletion that covers it. */
   deleted?: ReadonlyMap<string, string>;
 }
@@ -40,6 +42,10 @@ export function testView(contents: TestViewContents = {}): ServerView {
       return state === undefined ? undefined : { id: state.id, createdAt: state.createdAt };
     },
     isHeld: (id) => held.some((entry) => entry.id === id),
+    heldCountByAuthor: (pubkey) => contents.heldCounts?.byAuthor?.[pubkey] ?? 0,
+    heldCountWithIdentifier: (identifier) => contents.heldCounts?.byIdentifier?.[identifier] ?? 0,
+    repositoriesCreatedSince: (author) => contents.heldCounts?.repositoriesCreated?.[author] ?? 0,
+    isHeldBy: (id, pubkey) => held.some((entry) => entry.id === id && (entry.pubkey === undefined || entry.pubkey === pubkey)),
     isHeldCoordinate: (coordinate) => held.some((entry) => entry.coordinate === coordinate),
     deletionOf: (event) => contents.deleted?.get(event.id),
   };
@@ -58,5 +64,5 @@ export function knownAnnouncement(owner: string, identifier: string, maintainers
 
 /** A rule's input with no git facts (the rules of this test do not look at git). */
 export function ruleInput(event: NostrEvent, view: ServerView = testView(), now = 0): RuleInput {
-  return { event, view, now, git: noGitFacts };
+  return { event, source: { type: "IP4", authed: undefined }, view, now, git: noGitFacts };
 }

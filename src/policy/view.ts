@@ -31,6 +31,13 @@ export interface AcceptedView {
 /** What the rules see: the accepted index and the purgatory (src/purgatory/server-view.ts). */
 export interface ServerView extends AcceptedView {
   isHeld(id: string): boolean;
+  /** This event is held, and `pubkey` wrote it. */
+  isHeldBy(id: string, pubkey: string): boolean;
+  heldCountByAuthor(pubkey: string): number;
+  /** Held events of repositories with this `d`, whoever wrote them. */
+  heldCountWithIdentifier(identifier: string): number;
+  /** Repositories this author's announcements created since `since` (unix seconds). */
+  repositoriesCreatedSince(author: string, since: number): number;
   /** The id of the author's kind 5 that deleted this event, if any. */
   deletionOf(event: Pick<NostrEvent, "id" | "kind" | "pubkey" | "tags" | "created_at">): string | undefined;
   /** Some event at this coordinate is held. */

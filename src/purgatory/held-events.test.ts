@@ -5,7 +5,8 @@ import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor, nextCreatedAt, repositoryState } from "../nostr/event-fixtures.js";
 import type { TestAuthor } from "../nostr/event-fixtures.js";
 import type { Db } from "./database.js";
-import { heldIdentifierOf, purgatory } from "./held-events.js";
+import { repositoryIdentifierOf as heldIdentifierOf } from "../nostr/nip34.js";
+import { purgatory } from "./held-events.js";
 import type { Placeholder, Purgatory } from "./held-events.js";
 import { historyOf } from "./inspection.js";
 import { storeFixture } from "./store-fixture.js";
@@ -37,7 +38,7 @@ const stored = (event: NostrEvent): NostrEvent => JSON.parse(JSON.stringify(even
 const ids = (held: { event: NostrEvent }[]) => held.map(({ event }) => event.id);
 const whats = (db: Db, id: string) => historyOf(db, id).map((record) => record.what);
 
-describe("heldIdentifierOf", () => {
+describe("repositoryIdentifierOf (the d a held event is kept under)", () => {
   it("is the d of an announcement or a state, empty when it has none", () => {
     assert.equal(heldIdentifierOf(announcement(owner, "repo")), "repo");
     assert.equal(heldIdentifierOf(repositoryState(owner, "other")), "other");
@@ -228,11 +229,12 @@ describe("purgatory", () => {
     const eventId = "e".repeat(64);
     const placeholder = (repository: string, arrivedAt = 100, expiresAt = 160): Placeholder => ({ eventId, repository, tip, arrivedAt, expiresAt });
 
-    it("are added once per event id and repository, recording their arrival", () => {
+    it("are added once per event id and repository, recording their arrival; a later push moves the tip, not the expiry", () => {
       const { store, db } = freshStore();
       assert.equal(store.addPlaceholder(placeholder("npub1a/repo.git")), true);
       assert.equal(store.addPlaceholder({ ...placeholder("npub1a/repo.git", 200, 900), tip: "d".repeat(40) }), false);
-      assert.deepEqual(store.placeholder(eventId, "npub1a/repo.git"), placeholder("npub1a/repo.git"), "the first one stays as it was");
+      assert.deepEqual(store.placeholder(eventId, "npub1a/repo.git"), { ...placeholder("npub1a/repo.git"), tip: "d".repeat(40) }, "it follows its ref");
+      assert.equal(store.placeholderCount("npub1a/repo.git"), 1);
       assert.equal(store.addPlaceholder(placeholder("npub1b/repo.git", 110, 170)), true);
       assert.deepEqual(store.placeholdersFor(eventId).map((found) => found.repository).sort(), ["npub1a/repo.git", "npub1b/repo.git"]);
       assert.deepEqual(historyOf(db, eventId), [

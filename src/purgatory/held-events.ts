@@ -5,8 +5,8 @@
 import { kinds } from "nostr-tools";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
-import { isHex64, tagValue, tagValues } from "../nostr/event.js";
-import { readAnnouncement } from "../nostr/nip34.js";
+import { isHex64, tagValue } from "../nostr/event.js";
+import { readAnnouncement, repositoryIdentifierOf } from "../nostr/nip34.js";
 import type { KnownAnnouncement } from "../policy/view.js";
 import type { Db } from "./database.js";
 import { writeTransaction } from "./database.js";
@@ -26,7 +26,7 @@ export interface Placeholder {
   expiresAt: number;
 }
 
-export type HistoryEntry = "held" | "duplicate" | "released" | "release-failed" | "expired" | "dropped" | "deleted" | "placeholder";
+export type HistoryEntry = "held" | "duplicate" | "released" | "release-failed" | "expired" | "dropped" | "deleted" | "placeholder" | "limited";
 
 interface HeldRow {
   event_json: string;
@@ -56,20 +56,16 @@ const toPlaceholder = (row: PlaceholderRow): Placeholder => ({
   expiresAt: row.expires_at,
 });
 
-/** The repository `d` a held event belongs to: its own for announcements and states, its `a` tag's for PRs. */
-export function heldIdentifierOf(event: NostrEvent): string | undefined {
-  if (event.kind === kinds.RepositoryAnnouncement || event.kind === kinds.RepositoryState) return tagValue(event, "d") ?? "";
-  for (const value of tagValues(event, "a")) {
-    const coordinate = parseCoordinate(value);
-    if (coordinate?.kind === kinds.RepositoryAnnouncement) return coordinate.identifier;
-  }
-  return undefined;
-}
-
 export interface Purgatory {
   /** Holds an event; false when it is already held (its expiry is then left as it was). */
   hold(event: NostrEvent, now: number, ttlSeconds: number): boolean;
   isHeld(id: string): boolean;
+  isHeldBy(id: string, pubkey: string): boolean;
+  heldCountByAuthor(pubkey: string): number;
+  heldCountWithIdentifier(identifier: string): number;
+  /** The policy created this author's repository (for the per-hour limit). */
+  recordRepositoryCreation(author: string, repository: string, now: number): void;
+  repositoriesCreatedSince(author: string, since: number): number;
   isHeldCoordinate(coordinate: string): boolean;
   heldEvent(id: string): HeldEvent | undefined;
   /** Held announcements, states and PRs of repositories with this `d`, oldest first. */
@@ -104,7 +100,9 @@ export interface Purgatory {
 
   placeholder(eventId: string, repository: string): Placeholder | undefined;
   placeholdersFor(eventId: string): Placeholder[];
+  /** Records a placeholder, or moves an existing one to the new tip (it keeps its expiry); true when new. */
   addPlaceholder(placeholder: Placeholder): boolean;
+  placeholderCount(repository: string): number;
   removePlaceholder(eventId: string, repository: string, what: HistoryEntry, now: number): boolean;
   expiredPlaceholders(now: number, limit: number): Placeholder[];
   allPlaceholders(): Placeholder[];
@@ -130,6 +128,10 @@ export function purgatory(db: Db): Purgatory {
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
     ),
     count: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM held_events"),
+    countByAuthor: db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM held_events WHERE pubkey = ?"),
+    countWithIdentifier: db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM held_events WHERE identifier = ?"),
+    recordCreation: db.prepare("INSERT INTO repository_creations (author, repository, at) VALUES (?, ?, ?)"),
+    creationsSince: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM repository_creations WHERE author = ? AND at >= ?"),
     announcements: db.prepare<[number, string], HeldRow>(
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE kind = ? AND identifier = ?",
     ),
@@ -153,6 +155,8 @@ export function purgatory(db: Db): Purgatory {
     insertPlaceholder: db.prepare(
       "INSERT OR IGNORE INTO placeholders (event_id, repository, tip, arrived_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     ),
+    movePlaceholder: db.prepare("UPDATE placeholders SET tip = ? WHERE event_id = ? AND repository = ?"),
+    placeholderCount: db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM placeholders WHERE repository = ?"),
     deletePlaceholder: db.prepare("DELETE FROM placeholders WHERE event_id = ? AND repository = ?"),
     expiredPlaceholders: db.prepare<[number, number], PlaceholderRow>("SELECT * FROM placeholders WHERE expires_at <= ? ORDER BY expires_at LIMIT ?"),
     allPlaceholders: db.prepare<[], PlaceholderRow>("SELECT * FROM placeholders ORDER BY expires_at"),
@@ -170,7 +174,7 @@ export function purgatory(db: Db): Purgatory {
       event.kind,
       event.pubkey,
       event.created_at,
-      heldIdentifierOf(event) ?? null,
+      repositoryIdentifierOf(event) ?? null,
       coordinateOf(event) ?? null,
       tip ?? null,
       JSON.stringify(event),
@@ -225,6 +229,8 @@ export function purgatory(db: Db): Purgatory {
       placeholder.expiresAt,
     );
     if (changes === 1) record(placeholder.eventId, undefined, "placeholder", placeholder.arrivedAt, placeholder.repository);
+    // A later push to the same unclaimed ref moves it: the placeholder follows its ref, so expiry removes it wherever it points.
+    else statements.movePlaceholder.run(placeholder.tip, placeholder.eventId, placeholder.repository);
     return changes === 1;
   });
 
@@ -237,6 +243,11 @@ export function purgatory(db: Db): Purgatory {
   return {
     hold: (event, now, ttlSeconds) => hold(event, now, ttlSeconds),
     isHeld: (id) => statements.byId.get(id) !== undefined,
+    isHeldBy: (id, pubkey) => statements.authorsHeld.get(id, pubkey) !== undefined,
+    heldCountByAuthor: (pubkey) => statements.countByAuthor.get(pubkey)!.count,
+    heldCountWithIdentifier: (identifier) => statements.countWithIdentifier.get(identifier)!.count,
+    recordRepositoryCreation: (author, repository, now) => void statements.recordCreation.run(author, repository, now),
+    repositoriesCreatedSince: (author, since) => statements.creationsSince.get(author, since)!.count,
     isHeldCoordinate: (coordinate) => statements.coordinateHeld.get(coordinate) !== undefined,
     heldEvent: (id) => {
       const row = statements.byId.get(id);
@@ -267,6 +278,7 @@ export function purgatory(db: Db): Purgatory {
     },
     placeholdersFor: (eventId) => statements.placeholdersFor.all(eventId).map(toPlaceholder),
     addPlaceholder: (placeholder) => addPlaceholder(placeholder),
+    placeholderCount: (repository) => statements.placeholderCount.get(repository)!.count,
     removePlaceholder: (eventId, repository, what, now) => removePlaceholder(eventId, repository, what, now),
     expiredPlaceholders: (now, limit) => statements.expiredPlaceholders.all(now, limit).map(toPlaceholder),
     allPlaceholders: () => statements.allPlaceholders.all().map(toPlaceholder),

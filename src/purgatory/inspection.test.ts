@@ -14,7 +14,7 @@ function freshStore(): { db: Db; store: Purgatory } {
 }
 
 const owner = newAuthor();
-const zeroTotals = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0 };
+const zeroTotals = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0, limited: 0 };
 
 describe("historyOf", () => {
   it("is empty for an unknown entry", () => {
@@ -77,7 +77,7 @@ describe("historyTotals", () => {
     store.remove(three.id, "dropped", 140);
     store.record("d".repeat(64), 1618, "deleted", 150);
     store.addPlaceholder({ eventId: "e".repeat(64), repository: "npub1x/repo.git", tip: "c".repeat(40), arrivedAt: 100, expiresAt: 160 });
-    assert.deepEqual(historyTotals(db), { held: 3, duplicate: 2, released: 1, "release-failed": 0, expired: 1, dropped: 1, deleted: 1, placeholder: 1 });
+    assert.deepEqual(historyTotals(db), { held: 3, duplicate: 2, released: 1, "release-failed": 0, expired: 1, dropped: 1, deleted: 1, placeholder: 1, limited: 0 });
   });
 });
 

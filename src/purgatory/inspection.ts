@@ -28,7 +28,7 @@ export function historyIdsStartingWith(db: Db, prefix: string): string[] {
 }
 
 export function historyTotals(db: Db): Record<HistoryEntry, number> {
-  const totals: Record<HistoryEntry, number> = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0 };
+  const totals: Record<HistoryEntry, number> = { held: 0, duplicate: 0, released: 0, "release-failed": 0, expired: 0, dropped: 0, deleted: 0, placeholder: 0, limited: 0 };
   const rows = db.prepare<[], { what: HistoryEntry; count: number }>("SELECT what, COUNT(*) AS count FROM purgatory_history GROUP BY what").all();
   for (const row of rows) totals[row.what] = row.count;
   return totals;

@@ -149,6 +149,14 @@ export const migrations: readonly string[] = [
   ALTER TABLE held_events ADD COLUMN next_release_at INTEGER;
   CREATE INDEX held_events_release_due ON held_events (next_release_at) WHERE next_release_at IS NOT NULL;
   CREATE INDEX held_events_by_kind_identifier ON held_events (kind, identifier);
+  CREATE INDEX held_events_by_pubkey ON held_events (pubkey);
+
+  CREATE TABLE repository_creations (
+    author TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX repository_creations_by_author ON repository_creations (author, at);
 
   CREATE TABLE received_pushes (
     repository TEXT PRIMARY KEY,

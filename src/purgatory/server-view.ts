@@ -32,6 +32,10 @@ export function serverView(index: AcceptedIndex, purgatory: Purgatory, deleted: 
     announcementsWithIdentifier: (identifier) =>
       newestPerOwner([...index.view.announcementsWithIdentifier(identifier), ...purgatory.heldAnnouncements(identifier)]),
     isHeld: purgatory.isHeld,
+    isHeldBy: purgatory.isHeldBy,
+    heldCountByAuthor: purgatory.heldCountByAuthor,
+    heldCountWithIdentifier: purgatory.heldCountWithIdentifier,
+    repositoriesCreatedSince: purgatory.repositoriesCreatedSince,
     isHeldCoordinate: purgatory.isHeldCoordinate,
     deletionOf: deleted.deletionOf,
   };

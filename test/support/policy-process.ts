@@ -12,6 +12,10 @@ export interface PolicySettings {
   serviceHost: string;
   gitRoot: string;
   dataDir: string;
+  /** Where the follower looks for strfry; default: a port nothing listens on (no relay). */
+  relayUrl?: string;
+  /** Further settings, e.g. GRASP_PURGATORY_TTL_SECONDS. */
+  env?: Record<string, string>;
 }
 
 export interface PluginAnswer {
@@ -36,8 +40,8 @@ export interface RunningPolicy {
   exited: Promise<number | null>;
 }
 
-export function requestLine(event: unknown): string {
-  return JSON.stringify({ type: "new", event, receivedAt: Math.floor(Date.now() / 1000), sourceType: "IP4", sourceInfo: "127.0.0.1" });
+export function requestLine(event: unknown, sourceType = "IP4"): string {
+  return JSON.stringify({ type: "new", event, receivedAt: Math.floor(Date.now() / 1000), sourceType, sourceInfo: "127.0.0.1" });
 }
 
 export function startPolicy(settings: PolicySettings): RunningPolicy {
@@ -47,6 +51,8 @@ export function startPolicy(settings: PolicySettings): RunningPolicy {
       GRASP_PURGATORY_SERVICE_HOST: settings.serviceHost,
       GRASP_PURGATORY_GIT_ROOT: settings.gitRoot,
       GRASP_PURGATORY_DATA_DIR: settings.dataDir,
+      GRASP_PURGATORY_RELAY_URL: settings.relayUrl ?? "ws://127.0.0.1:9",
+      ...settings.env,
     },
     stdio: ["pipe", "pipe", "pipe"],
     // Its own process group, so that a crash test can kill node and not only /bin/sh.

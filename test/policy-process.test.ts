@@ -107,7 +107,7 @@ describe("policy process (strfry plugin protocol)", () => {
   });
 
   it("stays alive while idle and answers oversized and unicode events", async () => {
-    const settings = settingsIn(tempDir());
+    const settings = { ...settingsIn(tempDir()), env: { GRASP_PURGATORY_MAX_HELD_EVENT_BYTES: "300000" } };
     const policy = startPolicy(settings);
     const owner = newIdentity();
     await sleep(1500);
@@ -123,7 +123,7 @@ describe("policy process (strfry plugin protocol)", () => {
   });
 
   it("keeps every acknowledged announcement when killed with SIGKILL mid-stream", async () => {
-    const settings = settingsIn(tempDir());
+    const settings = { ...settingsIn(tempDir()), env: { GRASP_PURGATORY_MAX_NEW_REPOSITORIES_PER_HOUR: "100" } };
     const owner = newIdentity();
     const announcements = Array.from({ length: 40 }, (_, index) =>
       owner.sign({ kind: 30617, tags: announcementTags(owner, `repo-${index}`, serviceHost) }),

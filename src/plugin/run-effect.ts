@@ -12,6 +12,7 @@ import { isReceivingPush } from "../git/quarantine.js";
 import { noRef, readBranchesAndTags, readRef, updateRefs } from "../git/refs.js";
 import { assertInsideGitRoot, repositoryPath } from "../git/repository-path.js";
 import { winningCompleteState } from "../git/winning-complete-state.js";
+import { log } from "../log.js";
 import type { Effect } from "../policy/effects.js";
 import type { ServerView } from "../policy/view.js";
 import type { AcceptedIndex } from "../purgatory/accepted-index.js";
@@ -68,6 +69,7 @@ export async function runEffect(effect: Effect, context: EffectRunContext, now: 
     // Never during a push: its objects are not referenced until its refs are updated.
     if (await isReceivingPush(path)) throw new Error(`${effect.repository} is receiving a push; pruning later`);
     await pruneUnreferenced(path, effect.olderThanSeconds);
+    log.info("pruned objects nothing references", { repository: effect.repository });
     return;
   }
   const path = repositoryPath(context.gitRoot, effect.owner, effect.identifier);

@@ -130,6 +130,15 @@ export async function catchUp(context: ReleaseContext, lane: Lane = directly): P
   return report;
 }
 
+/**
+ * How old unreferenced objects must be before a prune takes them. A push's objects are
+ * unreferenced for a moment between leaving its quarantine and its ref update; a minute is
+ * far longer (a short TTL, in tests, shortens it).
+ */
+export function pruneGraceSeconds(ttlSeconds: number): number {
+  return Math.min(60, ttlSeconds);
+}
+
 export interface SweepReport {
   expired: string[];
   historyPruned: number;
@@ -176,9 +185,11 @@ export async function sweep(context: ReleaseContext, now: number, options: Sweep
           if (!context.purgatory.removePlaceholder(placeholder.eventId, placeholder.repository, "expired", now)) continue;
           const effect: Effect = { type: "delete-ref", repository: placeholder.repository, ref: `refs/nostr/${placeholder.eventId}`, expected: placeholder.tip };
           context.jobs.enqueue(placeholder.eventId, [effect], true, now);
-          // Then the objects only it referenced go (one prune per repository, whatever expired there).
-          const prune: Effect = { type: "prune-repository", repository: placeholder.repository, olderThanSeconds: context.purgatoryTtlSeconds };
-          context.jobs.enqueue(placeholder.repository, [prune], true, now);
+          // Then the objects only it referenced go (one prune per repository, whatever expired there),
+          // once they are older than the grace: objects of a push under way are younger.
+          const grace = pruneGraceSeconds(context.purgatoryTtlSeconds);
+          const prune: Effect = { type: "prune-repository", repository: placeholder.repository, olderThanSeconds: grace };
+          context.jobs.enqueue(placeholder.repository, [prune], true, now, now + grace + 1);
           report.expired.push(placeholder.eventId);
         }
       })();

@@ -20,8 +20,8 @@ export interface JobCounts {
 }
 
 export interface Jobs {
-  /** Records effects of `eventId`; the same effect of the same event is recorded once. */
-  enqueue(eventId: string, effects: readonly Effect[], ready: boolean, now: number): void;
+  /** Records effects of `eventId`, to run from `runAt` (default now); the same effect of the same event is recorded once. */
+  enqueue(eventId: string, effects: readonly Effect[], ready: boolean, now: number, runAt?: number): void;
   /** strfry stored the event: its waiting jobs may run. */
   markReady(eventId: string, now: number): void;
   /** strfry never stored the event: its waiting jobs go with it. */
@@ -54,14 +54,14 @@ export function jobs(db: Db): Jobs {
       "SELECT COALESCE(SUM(1 - ready), 0) AS waiting, COALESCE(SUM(ready), 0) AS ready FROM jobs",
     ),
   };
-  const enqueue = writeTransaction(db, (eventId: string, effects: readonly Effect[], ready: boolean, now: number) => {
+  const enqueue = writeTransaction(db, (eventId: string, effects: readonly Effect[], ready: boolean, now: number, runAt: number = now) => {
     for (const effect of effects) {
       const json = JSON.stringify(effect);
-      statements.insert.run(`${eventId}:${json}`, eventId, json, ready ? 1 : 0, now, now);
+      statements.insert.run(`${eventId}:${json}`, eventId, json, ready ? 1 : 0, runAt, now);
     }
   });
   return {
-    enqueue: (eventId, effects, ready, now) => enqueue(eventId, effects, ready, now),
+    enqueue: (eventId, effects, ready, now, runAt) => enqueue(eventId, effects, ready, now, runAt),
     markReady: (eventId, now) => void statements.markReady.run(now, eventId),
     discardWaiting: (eventId) => void statements.discardWaiting.run(eventId),
     due: (now, limit) =>

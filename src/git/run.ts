@@ -32,6 +32,12 @@ export interface GitResult {
 export const gitEnvironment: Record<string, string> = {
   GIT_TERMINAL_PROMPT: "0",
   GIT_CONFIG_NOSYSTEM: "1",
+  // The repositories belong to strfry's user, git http-backend's user writes them too, and
+  // root runs the CLI: git's ownership check ("dubious ownership") would refuse all but one.
+  // Every repository we touch is confined to the git root.
+  GIT_CONFIG_COUNT: "1",
+  GIT_CONFIG_KEY_0: "safe.directory",
+  GIT_CONFIG_VALUE_0: "*",
 };
 
 export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {

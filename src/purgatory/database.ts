@@ -2,8 +2,10 @@
 // the CLI. Every write the policy makes commits before its answer goes to strfry.
 
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { accessSync, chmodSync, constants, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { describeGid, describeUid, readAccounts } from "../deploy/accounts.js";
+import { formatMode } from "../deploy/permissions.js";
 import { GraspError, ExitCode } from "../errors.js";
 import { migrations } from "./migrations.js";
 
@@ -25,15 +27,59 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): Db {
     db.pragma("synchronous = NORMAL");
     // The hooks and the CLI write too; wait for a writer rather than failing.
     db.pragma("busy_timeout = 5000");
+    shareStoreFiles(path);
     if (options.migrate ?? true) migrate(db);
     return db;
   } catch (error) {
     db?.close();
+    const problem = unwritableStoreFile(path);
     throw new GraspError(
-      `cannot open the store ${path}: ${(error as Error).message}; check the dataDir setting and that the file is this program's SQLite store`,
+      problem === undefined
+        ? `cannot open the store ${path}: ${(error as Error).message}; check the dataDir setting and that the file is this program's SQLite store`
+        : `cannot open the store ${path}: ${(error as Error).message}; ${problem}`,
       ExitCode.unavailable,
     );
   }
+}
+
+/**
+ * The store is shared by two users through one group: strfry's user runs the policy, the web
+ * server's user runs the hooks. Its files must be group-writable whatever the umask of the
+ * process that created them. SQLite gives -wal and -shm the main file's mode when it creates
+ * them; a file another user owns is theirs to fix (the error below and `doctor` say so).
+ */
+export const storeFileMode = 0o660;
+
+export const storeFiles = (path: string): string[] => [path, `${path}-wal`, `${path}-shm`];
+
+function shareStoreFiles(path: string): void {
+  for (const file of storeFiles(path)) {
+    try {
+      const { mode, uid } = statSync(file);
+      if ((mode & 0o777) !== storeFileMode && uid === process.geteuid?.()) chmodSync(file, storeFileMode);
+    } catch {
+      // not there (yet)
+    }
+  }
+}
+
+/** Which store file (or the directory) this user cannot write, and what to do; undefined when that is not the problem. */
+function unwritableStoreFile(path: string): string | undefined {
+  for (const file of [dirname(path), ...storeFiles(path)]) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      const accounts = readAccounts();
+      const { uid, gid, mode } = statSync(file);
+      const me = describeUid(accounts, process.geteuid?.() ?? -1);
+      return (
+        `${me} cannot write ${file} (owner ${describeUid(accounts, uid)}, group ${describeGid(accounts, gid)}, mode ${formatMode(mode)}): ` +
+        `run this as root, as its owner or as a member of its group, or make the store files group-writable (chmod 660) for the group strfry's and git's users share`
+      );
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -2,24 +2,29 @@
 // operators run the rest. Commands throw GraspError; only this file turns errors into exit codes.
 
 import { Command, CommanderError } from "commander";
+import { defaultConfigFiles } from "../config.js";
 import { GraspError, ExitCode } from "../errors.js";
 import { errorMessage } from "../log.js";
 import { registerPolicyCommand } from "./policy-command.js";
 import { registerHookCommands } from "./hook-commands.js";
 import { registerDevCommand } from "./dev-command.js";
+import { registerDeployCommand } from "./deploy-command.js";
 import { registerDoctorCommand } from "./doctor-command.js";
 import { registerInstallHooksCommand } from "./install-hooks-command.js";
 import { registerListCommand } from "./list-command.js";
 import { registerReindexCommand } from "./reindex-command.js";
 import { registerReleaseAndDropCommands } from "./release-drop-commands.js";
+import { packageVersion } from "./package-version.js";
 import { registerShowCommand } from "./show-command.js";
+import { registerStackCommand } from "./stack-command.js";
 import { registerStatsCommand } from "./stats-command.js";
 
 export function buildProgram(): Command {
   const program = new Command()
     .name("grasp-purgatory")
     .description("The purgatory of a GRASP server: strfry write policy, git hooks and operator tools.")
-    .option("-c, --config <file>", "JSON config file (default: $GRASP_PURGATORY_CONFIG); environment variables override it")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .option("-c, --config <file>", `JSON config file (default: $GRASP_PURGATORY_CONFIG, else the first of ${defaultConfigFiles.join(", ")} that exists); environment variables override it`)
     .showHelpAfterError()
     .exitOverride();
   registerPolicyCommand(program);
@@ -32,6 +37,8 @@ export function buildProgram(): Command {
   registerInstallHooksCommand(program);
   registerReindexCommand(program);
   registerDoctorCommand(program);
+  registerDeployCommand(program);
+  registerStackCommand(program);
   return program;
 }
 

@@ -31,3 +31,15 @@ export function parseEntryType(value: string): EntryType {
   }
   return type as EntryType;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError(`"${value}" is not a port: give a number from 1 to 65535`);
+  return port;
+}
+
+export function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1) throw new InvalidArgumentError(`"${value}" is not a count: give a whole number above 0`);
+  return count;
+}

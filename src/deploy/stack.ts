@@ -1,0 +1,290 @@
+// `grasp-purgatory stack`: the production deployment on one machine without systemd, for
+// trying it and for the tests. It renders the deployment for 127.0.0.1:<port> into one
+// directory, creates the users and directories as `deploy --setup` does, and starts strfry
+// and fcgiwrap as their systemd units say (user, group, umask, command; fcgiwrap's socket as
+// its .socket unit makes it) and nginx with the generated site, then waits until each answers.
+
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, chownSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo, Server } from "node:net";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { daemonSocketPath } from "../config.js";
+import { ExitCode, GraspError } from "../errors.js";
+import { errorMessage } from "../log.js";
+import { askDaemon } from "../plugin/daemon-client.js";
+import { relayRequest } from "../plugin/relay-request.js";
+import { findGroup, findUser, groupIdsOf, readAccounts } from "./accounts.js";
+import type { Accounts } from "./accounts.js";
+import type { Deployment } from "./deployment.js";
+import { accessProblem } from "./permissions.js";
+import type { Want } from "./permissions.js";
+import { isRunning, launch, stopProcessGroup } from "./processes.js";
+import type { ProcessRecord } from "./processes.js";
+import { parseUnit, serviceLaunch, socketSpec } from "./unit-file.js";
+import { wakePolicy } from "./wake-policy.js";
+
+export const processesFile = (deployment: Pick<Deployment, "paths">) => join(deployment.paths.stackDir, "processes.json");
+
+export function readProcesses(path: string): ProcessRecord[] {
+  if (!existsSync(path)) return [];
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { processes: ProcessRecord[] }).processes;
+  } catch {
+    return [];
+  }
+}
+
+function writeProcesses(path: string, processes: readonly ProcessRecord[]): void {
+  writeFileSync(path, JSON.stringify({ comment: "What `grasp-purgatory stack start` started; `stack stop` stops exactly these.", processes }, null, 2) + "\n");
+}
+
+export function requireRoot(what: string): void {
+  if (process.geteuid?.() !== 0) {
+    throw new GraspError(`${what} needs root: it creates the two system users and starts nginx; run it with sudo`, ExitCode.usage);
+  }
+}
+
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The users must reach what they run; a home directory or a 0700 temp dir on the way stops them. */
+function checkReachable(deployment: Deployment, accounts: Accounts): void {
+  const needs: [string, string, Want][] = [
+    [deployment.strfryUser, deployment.strfryBinary, "rx"],
+    [deployment.strfryUser, deployment.cli, "r"],
+    [deployment.strfryUser, deployment.node, "rx"],
+    [deployment.gitUser, deployment.cli, "r"],
+    [deployment.gitUser, deployment.node, "rx"],
+    [deployment.gitUser, deployment.gitHttpBackend, "rx"],
+    [deployment.nginxUser, join(deployment.paths.siteDir, "index.html"), "r"],
+    [deployment.nginxUser, deployment.paths.gitRoot, "x"],
+  ];
+  for (const [name, path, want] of needs) {
+    const user = findUser(accounts, name)!;
+    const problem = accessProblem({ uid: user.uid, gids: groupIdsOf(accounts, user) }, path, want);
+    if (problem !== undefined) {
+      throw new GraspError(
+        `${name} cannot reach ${path} (no ${problem.want} on ${problem.path}): put the stack and this installation where every user can read them (e.g. /opt/grasp-purgatory, /srv/grasp), or chmod o+x the directories on the way`,
+        ExitCode.failure,
+      );
+    }
+  }
+}
+
+/** What systemd gives a service: a clean environment with the user's identity. */
+function serviceEnvironment(accounts: Accounts, user: string): NodeJS.ProcessEnv {
+  const found = findUser(accounts, user)!;
+  return { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: found.home, USER: user, LOGNAME: user, LANG: "C.UTF-8" };
+}
+
+function idsOf(accounts: Accounts, user: string, group: string): { uid: number; gid: number } {
+  const found = findUser(accounts, user);
+  const foundGroup = findGroup(accounts, group);
+  if (found === undefined || foundGroup === undefined) throw new GraspError(`the unit names ${user}:${group}, which does not exist`);
+  return { uid: found.uid, gid: foundGroup.gid };
+}
+
+/** The socket as grasp-fcgiwrap.socket makes it: listening, blocking, owned and mode-set. */
+async function listenLikeSocketUnit(spec: ReturnType<typeof socketSpec>, accounts: Accounts): Promise<{ fd: number; server: Server; finish(): void }> {
+  // libuv unlinks a listening socket's path when it closes the handle (at our exit, too): bind a
+  // temporary name and rename it into place once fcgiwrap holds the socket.
+  const temporary = `${spec.path}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ path: temporary, backlog: 511 }, () => resolve());
+  });
+  const handle = (server as unknown as { _handle: { fd: number; setBlocking(blocking: boolean): number } })._handle;
+  // fcgiwrap's children accept() on it; libuv made it non-blocking, which makes them exit at once.
+  handle.setBlocking(true);
+  const { uid } = idsOf(accounts, spec.user, spec.group);
+  chownSync(temporary, uid, findGroup(accounts, spec.group)!.gid);
+  chmodSync(temporary, spec.mode);
+  return {
+    fd: handle.fd,
+    server,
+    finish: () => {
+      rmSync(spec.path, { force: true });
+      renameSync(temporary, spec.path);
+      server.unref();
+    },
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<string | undefined>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    const problem = await check().catch((error: unknown) => errorMessage(error));
+    if (problem === undefined) return;
+    last = problem;
+    if (Date.now() > deadline) throw new GraspError(`${what} did not answer within ${timeoutMs / 1000} s: ${last}`);
+    await sleep(100);
+  }
+}
+
+async function nip11Problem(url: string): Promise<string | undefined> {
+  const response = await fetch(url, { headers: { Accept: "application/nostr+json" }, signal: AbortSignal.timeout(3000) });
+  if (response.status !== 200) return `GET ${url} answered ${response.status}`;
+  const document = (await response.json()) as { supported_grasps?: unknown };
+  return Array.isArray(document.supported_grasps) ? undefined : "the NIP-11 document has no supported_grasps";
+}
+
+const relayProblem = async (url: string) => {
+  const answer = await relayRequest(url, ["REQ", "stack", { limit: 0 }], (message) => message[0] === "EOSE", 3000);
+  return answer.ok ? undefined : answer.error;
+};
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export interface StackStatus {
+  dir: string;
+  publicUrl: string;
+  relayUrl: string;
+  strfryUrl: string;
+  configPath: string;
+  processes: (ProcessRecord & { user: string; log: string })[];
+}
+
+function logTails(paths: readonly string[]): string {
+  return paths
+    .filter((path) => existsSync(path))
+    .map((path) => `--- ${path} (end)\n${readFileSync(path, "utf8").slice(-1500)}`)
+    .join("\n");
+}
+
+/** Starts the rendered deployment; on any failure stops what it started and says why. */
+export async function runStack(deployment: Deployment): Promise<StackStatus> {
+  const accounts = readAccounts();
+  checkReachable(deployment, accounts);
+  const { paths } = deployment;
+  const recordsPath = processesFile(deployment);
+  const unit = (name: string) => parseUnit(readFileSync(join(paths.unitDir, name), "utf8"));
+  mkdirSync(paths.logDir, { recursive: true });
+  const logs = { strfry: join(paths.logDir, "strfry.log"), fcgiwrap: join(paths.logDir, "fcgiwrap.log"), nginx: join(paths.logDir, "nginx.log") };
+  const started: (ProcessRecord & { user: string; log: string })[] = [];
+  const record = (entry: ProcessRecord, user: string, log: string) => {
+    started.push({ ...entry, user, log });
+    writeProcesses(recordsPath, started);
+  };
+  const open = (path: string) => openSync(path, "a");
+
+  try {
+    // fcgiwrap, activated by its socket.
+    const socket = socketSpec(unit("grasp-fcgiwrap.socket"), "grasp-fcgiwrap.socket");
+    const fcgiwrap = serviceLaunch(unit("grasp-fcgiwrap.service"), "grasp-fcgiwrap.service");
+    const listening = await listenLikeSocketUnit(socket, accounts);
+    const fcgiwrapLog = open(logs.fcgiwrap);
+    const fcgiwrapRecord = await launch({
+      name: "fcgiwrap",
+      argv: fcgiwrap.argv,
+      ...idsOf(accounts, fcgiwrap.user, fcgiwrap.group),
+      umask: fcgiwrap.umask,
+      cwd: fcgiwrap.workingDirectory ?? "/",
+      env: serviceEnvironment(accounts, fcgiwrap.user),
+      log: fcgiwrapLog,
+      listenFd: listening.fd,
+    });
+    listening.finish();
+    closeSync(fcgiwrapLog);
+    record(fcgiwrapRecord, fcgiwrap.user, logs.fcgiwrap);
+
+    // strfry, which starts the policy.
+    const strfry = serviceLaunch(unit("grasp-strfry.service"), "grasp-strfry.service");
+    const strfryLog = open(logs.strfry);
+    const strfryRecord = await launch({
+      name: "strfry",
+      argv: strfry.argv,
+      ...idsOf(accounts, strfry.user, strfry.group),
+      umask: strfry.umask,
+      cwd: strfry.workingDirectory,
+      env: serviceEnvironment(accounts, strfry.user),
+      log: strfryLog,
+    });
+    closeSync(strfryLog);
+    record(strfryRecord, strfry.user, logs.strfry);
+
+    // nginx, as root (it binds the port), with the generated site.
+    const nginxConf = join(paths.stackDir, "nginx.conf");
+    const test = spawnSync("nginx", ["-t", "-c", nginxConf], { encoding: "utf8" });
+    if (test.status !== 0) throw new GraspError(`nginx -t -c ${nginxConf} failed: ${`${test.stderr}${test.error?.message ?? ""}`.trim()}`);
+    const nginxLog = open(logs.nginx);
+    const nginxRecord = await launch({
+      name: "nginx",
+      argv: ["nginx", "-c", nginxConf],
+      uid: 0,
+      gid: 0,
+      umask: 0o022,
+      cwd: "/",
+      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+      log: nginxLog,
+    });
+    closeSync(nginxLog);
+    record(nginxRecord, "root", logs.nginx);
+
+    await waitFor("fcgiwrap", async () => (childrenOf(fcgiwrapRecord.pid).length > 0 ? undefined : isRunning(fcgiwrapRecord) ? "no worker processes yet" : "it exited"), 20_000);
+    await waitFor(`strfry at ${deployment.strfryUrl}`, () => relayProblem(deployment.strfryUrl), 20_000);
+    await waitFor(`nginx at ${deployment.publicUrl}`, () => nip11Problem(deployment.publicUrl), 20_000);
+    await waitFor(`the relay through nginx at ${deployment.relayUrl}`, () => relayProblem(deployment.relayUrl), 20_000);
+    const wake = await wakePolicy(deployment.strfryUrl);
+    if (!wake.ok) throw new GraspError(`strfry did not answer an event: ${wake.error}`);
+    const socketPath = daemonSocketPath({ dataDir: paths.dataDir });
+    await waitFor(`the policy's daemon at ${socketPath}`, async () => {
+      const answer = await askDaemon(socketPath, { op: "ping" }, 3000);
+      return answer.ok ? undefined : answer.error;
+    }, 20_000);
+  } catch (error) {
+    for (const entry of [...started].reverse()) await stopProcessGroup(entry, 10_000);
+    rmSync(recordsPath, { force: true });
+    throw new GraspError(`the stack did not start: ${errorMessage(error)}\n${logTails([...Object.values(logs), join(paths.nginxLogDir, "error.log")])}`);
+  }
+  return {
+    dir: deployment.prefix,
+    publicUrl: deployment.publicUrl,
+    relayUrl: deployment.relayUrl,
+    strfryUrl: deployment.strfryUrl,
+    configPath: paths.configPath,
+    processes: started,
+  };
+}
+
+export interface StoppedProcess {
+  name: string;
+  pid: number;
+  outcome: Awaited<ReturnType<typeof stopProcessGroup>>;
+}
+
+/** Stops what `runStack` recorded, last started first, and removes fcgiwrap's socket as systemd would. */
+export async function stopStack(deployment: Pick<Deployment, "paths">): Promise<StoppedProcess[]> {
+  const recordsPath = processesFile(deployment);
+  const stopped: StoppedProcess[] = [];
+  for (const entry of readProcesses(recordsPath).reverse()) {
+    stopped.push({ name: entry.name, pid: entry.pid, outcome: await stopProcessGroup(entry, 15_000) });
+  }
+  rmSync(deployment.paths.fcgiwrapSocket, { force: true });
+  rmSync(recordsPath, { force: true });
+  return stopped;
+}
+
+/** The records of a stack that still runs, if any. */
+export function runningProcesses(deployment: Pick<Deployment, "paths">): ProcessRecord[] {
+  return readProcesses(processesFile(deployment)).filter(isRunning);
+}

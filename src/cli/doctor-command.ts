@@ -1,10 +1,11 @@
 // `grasp-purgatory doctor`: checks a deployment and says how to fix each failure.
 
-import { constants, existsSync, statSync } from "node:fs";
+import { constants, existsSync, readFileSync, statSync } from "node:fs";
 import { access, readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { Config } from "../config.js";
 import { daemonSocketPath, databasePath, loadConfig } from "../config.js";
 import { ExitCode, GraspError } from "../errors.js";
@@ -16,18 +17,15 @@ import { relayRequest } from "../plugin/relay-request.js";
 import { scanRelay } from "../plugin/strfry-store.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { currentSchemaVersion, openDatabase, schemaVersion } from "../purgatory/database.js";
+import { readAccounts } from "../deploy/accounts.js";
+import { wakePolicy } from "../deploy/wake-policy.js";
+import { repositoryAccessCheck, socketAccessCheck, storeAccessCheck, usersCheck } from "./doctor-access-checks.js";
+import type { Check } from "./doctor-check.js";
+import { commandLine, fail, pass } from "./doctor-check.js";
+import { frontChecks } from "./doctor-front-checks.js";
 import { printJson } from "./format.js";
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** What to do when it failed. */
-  fix: string | undefined;
-}
-
-const pass = (name: string, detail: string): Check => ({ name, ok: true, detail, fix: undefined });
-const fail = (name: string, detail: string, fix: string): Check => ({ name, ok: false, detail, fix });
+export type { Check } from "./doctor-check.js";
 
 async function writableDirectory(name: string, path: string, setting: string): Promise<Check> {
   try {
@@ -46,9 +44,15 @@ function socketPermissions(path: string): Check {
     : fail("daemon socket", `${path} mode ${mode.toString(8)}`, "restart the policy process; it creates the socket with mode 660");
 }
 
-async function daemonAnswers(path: string): Promise<Check> {
+async function daemonAnswers(config: Config, path: string): Promise<Check> {
   const answer = await askDaemon(path, { op: "ping" }, 5000);
-  return answer.ok ? pass("daemon", `answers on ${path} (pid ${answer.pid})`) : fail("daemon", answer.error, "make sure strfry runs this policy process (relay.writePolicy.plugin) and has handled at least one event since it started");
+  return answer.ok
+    ? pass("daemon", `answers on ${path} (pid ${answer.pid})`)
+    : fail(
+        "daemon",
+        answer.error,
+        `strfry starts the policy process with the first event it receives after it starts: ${commandLine(config.configFile, "doctor --wake")} sends one; if it still does not answer, check relay.writePolicy.plugin in strfry.conf and strfry's log`,
+      );
 }
 
 function schemaIsCurrent(config: Config): Check {
@@ -67,6 +71,7 @@ function schemaIsCurrent(config: Config): Check {
 }
 
 async function hooksInstalled(config: Config): Promise<Check> {
+  const asWhom = config.accounts.strfryUser === undefined ? "" : ` (as root or ${config.accounts.strfryUser})`;
   const installation = hookInstallationFor(config);
   const repositories = hostedRepositories(config.gitRoot);
   const stale: string[] = [];
@@ -83,7 +88,7 @@ async function hooksInstalled(config: Config): Promise<Check> {
   }
   return stale.length === 0
     ? pass("hooks", `all ${repositories.length} repositories have current hooks`)
-    : fail("hooks", `${stale.length} of ${repositories.length} lack current hooks: ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}`, "run grasp-purgatory install-hooks --all");
+    : fail("hooks", `${stale.length} of ${repositories.length} lack current hooks: ${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", …" : ""}`, `run ${commandLine(config.configFile, "install-hooks --all")}${asWhom}`);
 }
 
 async function relayAnswers(url: string): Promise<Check> {
@@ -128,27 +133,59 @@ async function indexAgreesWithStrfry(config: Config): Promise<Check> {
   const gone = indexed.filter((id) => !inStrfry.has(id)).length;
   return missing === 0 && gone === 0
     ? pass("index", `agrees with strfry on ${inStrfry.size} announcements and states`)
-    : fail("index", `${missing} announcements and states in strfry are not in the index, ${gone} in the index are not in strfry`, `run grasp-purgatory${config.configFile === undefined ? "" : ` --config ${config.configFile}`} reindex`);
+    : fail("index", `${missing} announcements and states in strfry are not in the index, ${gone} in the index are not in strfry`, `run ${commandLine(config.configFile, "reindex")}${config.accounts.strfryUser === undefined ? "" : ` (as root or ${config.accounts.strfryUser})`}`);
 }
 
-export async function runChecks(configPath: string | undefined): Promise<Check[]> {
+/** With a config that names the deployment's users: each user's access, decided from the file modes. */
+function accessChecks(config: Config): Check[] {
+  const { strfryUser, gitUser, group } = config.accounts;
+  if (strfryUser === undefined && gitUser === undefined && group === undefined) return [];
+  const accounts = readAccounts();
+  const { check, users } = usersCheck(config, accounts);
+  if (users === undefined) return [check];
+  return [
+    check,
+    storeAccessCheck(config, users, accounts),
+    socketAccessCheck(config, users, accounts),
+    repositoryAccessCheck(config, users, accounts, (path) => readFileSync(path, "utf8")),
+  ];
+}
+
+/** strfry starts the policy on its first event: send one and wait for the daemon, if it is not up. */
+async function wake(config: Config): Promise<void> {
+  const socket = daemonSocketPath(config);
+  if ((await askDaemon(socket, { op: "ping" }, 2000)).ok) return;
+  await wakePolicy(config.relayUrl);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && !(await askDaemon(socket, { op: "ping" }, 2000)).ok) await sleep(100);
+}
+
+export interface DoctorOptions {
+  /** Send a throwaway event first, so that strfry starts the policy process. */
+  wake?: boolean;
+}
+
+export async function runChecks(configPath: string | undefined, options: DoctorOptions = {}): Promise<Check[]> {
   let config: Config;
   try {
     config = loadConfig({ configPath });
   } catch (error) {
     return [fail("config", errorMessage(error), "fix the setting named above")];
   }
+  if (options.wake) await wake(config);
   const socket = daemonSocketPath(config);
   return [
     pass("config", config.configFile === undefined ? "valid (from the environment)" : `valid (${config.configFile})`),
     await writableDirectory("git root", config.gitRoot, "gitRoot"),
     await writableDirectory("data directory", config.dataDir, "dataDir"),
+    ...accessChecks(config),
     socketPermissions(socket),
-    await daemonAnswers(socket),
+    await daemonAnswers(config, socket),
     schemaIsCurrent(config),
     await hooksInstalled(config),
     config.releaseSink.kind === "websocket" ? await relayAnswers(config.relayUrl) : await importCommandExists(config.releaseSink.command),
     await indexAgreesWithStrfry(config),
+    ...(config.publicUrl === undefined ? [] : await frontChecks(config, config.publicUrl)),
   ];
 }
 
@@ -161,11 +198,14 @@ export function formatChecks(checks: readonly Check[]): string {
 export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
-    .description("Check the deployment: config, directories, socket, daemon, store schema, hooks, the release sink and the index against strfry.")
+    .description(
+      "Check the deployment: config, directories, both users' access (strfryUser, gitUser), socket, daemon, store schema, hooks, the release sink, the index against strfry, and what clients get through nginx (publicUrl).",
+    )
+    .option("--wake", "first send the relay a throwaway event, so that strfry starts the policy process (and its daemon)")
     .option("--json", "print {ok, checks: [{name, ok, detail, fix}]} for scripts")
-    .addHelpText("after", "\nExample:\n  grasp-purgatory --config /etc/grasp-purgatory.json doctor")
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const checks = await runChecks(command.optsWithGlobals<{ config?: string }>().config);
+    .addHelpText("after", "\nExample:\n  grasp-purgatory --config /etc/grasp-purgatory.json doctor --wake")
+    .action(async (options: { json?: boolean; wake?: boolean }, command: Command) => {
+      const checks = await runChecks(command.optsWithGlobals<{ config?: string }>().config, { wake: options.wake === true });
       const failed = checks.filter((check) => !check.ok).length;
       // `fix` is null, not absent, on a passing check: the documented shape has every key.
       if (options.json) printJson({ ok: failed === 0, checks: checks.map((check) => ({ ...check, fix: check.fix ?? null })) });

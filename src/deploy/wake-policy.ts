@@ -2,7 +2,7 @@
 // to) with the first event it receives after it starts. One throwaway event, which the policy
 // refuses (it relates to nothing hosted), wakes it.
 
-import { finalizeEvent, generateSecretKey } from "nostr-tools";
+import { finalizeEvent, generateSecretKey } from "nostr-tools/pure";
 import { relayRequest } from "../plugin/relay-request.js";
 import type { RelayAnswer } from "../plugin/relay-request.js";
 

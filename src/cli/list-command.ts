@@ -2,11 +2,13 @@
 
 import type { Command } from "commander";
 import type { Config } from "../config.js";
+import { hostedRepositories } from "../git/hosted-repositories.js";
 import type { Entry, EntryFilters } from "./entries.js";
 import { readEntries, selectEntries } from "./entries.js";
 import { formatDuration, formatTable, isoTime, printJson, relativeTime, shortId, shortNpub, shortRepository } from "./format.js";
 import { configOf } from "./global-options.js";
 import { parseAuthor, parseDuration, parseEntryType } from "./option-parsers.js";
+import { resolveRepositoryFilter } from "./repository-filter.js";
 import { withStore } from "./store-access.js";
 
 export interface EntryJson {
@@ -50,7 +52,13 @@ export function formatEntryTable(entries: readonly Entry[], now: number, filtere
 }
 
 export async function listEntries(config: Config, filters: EntryFilters, now: number): Promise<Entry[]> {
-  return withStore(config, async (store) => selectEntries(await readEntries(store), filters, now));
+  return withStore(config, async (store) => {
+    const entries = await readEntries(store);
+    // --repo may be what `list` prints (npub1abc…wxyz/d): resolved against what is held and hosted.
+    const known = [...entries.flatMap((entry) => entry.repositories), ...hostedRepositories(config.gitRoot).map((repository) => repository.name)];
+    const repository = filters.repository === undefined ? undefined : resolveRepositoryFilter(filters.repository, known);
+    return selectEntries(entries, { ...filters, repository }, now);
+  });
 }
 
 interface ListOptions {
@@ -65,10 +73,10 @@ export function registerListCommand(program: Command): void {
   program
     .command("list")
     .description("List held events and placeholders, soonest to expire first, with what each waits for.")
-    .option("--repo <npub/d>", "only this repository (<npub>/<d>)")
+    .option("--repo <npub/d>", "only this repository: <npub>/<d>, or as list prints it (npub1abc…wxyz/d)")
     .option("--kind <kind>", "announcement, state, pull-request (pr), pull-request-update (pr-update) or placeholder", parseEntryType)
     .option("--author <npub|hex>", "only events by this author", parseAuthor)
-    .option("--expiring-within <duration>", "only entries expiring within e.g. 5m", parseDuration)
+    .option("--expiring-within <duration>", "only entries expiring within a duration with its unit: 90s, 5m, 2h, 1d", parseDuration)
     .option("--json", "print {\"entries\": [...]} for scripts")
     .addHelpText("after", "\nExamples:\n  grasp-purgatory list\n  grasp-purgatory list --kind state --expiring-within 5m --json")
     .action(async (options: ListOptions, command: Command) => {

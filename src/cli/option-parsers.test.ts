@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { InvalidArgumentError } from "commander";
 import { newAuthor } from "../nostr/event-fixtures.js";
 import { entryTypes } from "./entries.js";
-import { parseAuthor, parseDuration, parseEntryType } from "./option-parsers.js";
+import { parseAuthor, parseCount, parseDuration, parseEntryType, parsePort } from "./option-parsers.js";
 
 function assertInvalid(run: () => unknown, message: string): void {
   assert.throws(run, (error: unknown) => {
@@ -14,14 +14,18 @@ function assertInvalid(run: () => unknown, message: string): void {
 }
 
 describe("parseDuration", () => {
-  it("reads seconds, minutes, hours and days, and plain seconds", () => {
+  it("reads seconds, minutes, hours and days", () => {
     assert.equal(parseDuration("90s"), 90);
     assert.equal(parseDuration("5m"), 300);
     assert.equal(parseDuration("2h"), 7200);
     assert.equal(parseDuration("1d"), 86400);
-    assert.equal(parseDuration("42"), 42);
-    assert.equal(parseDuration("0"), 0);
+    assert.equal(parseDuration("0s"), 0);
     assert.equal(parseDuration(" 5m "), 300);
+  });
+
+  it("refuses a bare number, offering it with each unit", () => {
+    assertInvalid(() => parseDuration("42"), `"42" needs a unit: use e.g. 42s, 42m, 42h or 42d`);
+    assertInvalid(() => parseDuration(" 5 "), `" 5 " needs a unit: use e.g. 5s, 5m, 5h or 5d`);
   });
 
   it("refuses anything else, saying what would do", () => {
@@ -67,5 +71,18 @@ describe("parseEntryType", () => {
         `"${value}" is not a kind of entry: use one of announcement, state, pull-request, pull-request-update, placeholder, other (or pr, pr-update)`,
       );
     }
+  });
+});
+
+describe("parsePort and parseCount", () => {
+  it("take whole numbers in range", () => {
+    assert.equal(parsePort("1"), 1);
+    assert.equal(parsePort("65535"), 65535);
+    assert.equal(parseCount("16"), 16);
+  });
+
+  it("refuse anything else, saying what would do", () => {
+    for (const value of ["0", "65536", "80.5", "-1", "http", ""]) assertInvalid(() => parsePort(value), `"${value}" is not a port: give a number from 1 to 65535`);
+    for (const value of ["0", "1.5", "-2", "many"]) assertInvalid(() => parseCount(value), `"${value}" is not a count: give a whole number above 0`);
   });
 });

@@ -8,11 +8,13 @@ import type { EntryType } from "./entries.js";
 
 const units: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** `90s`, `5m`, `2h`, `1d`, or plain seconds. */
+/** `90s`, `5m`, `2h`, `1d`. A bare number is refused: `5` could mean five minutes as well as seconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) throw new InvalidArgumentError(`"${value}" needs a unit: use e.g. ${trimmed}s, ${trimmed}m, ${trimmed}h or ${trimmed}d`);
+  const match = /^(\d+)([smhd])$/.exec(trimmed);
   if (match === null) throw new InvalidArgumentError(`"${value}" is not a duration: use e.g. 90s, 5m, 2h or 1d`);
-  return Number(match[1]) * units[match[2] || "s"]!;
+  return Number(match[1]) * units[match[2]!]!;
 }
 
 export function parseAuthor(value: string): string {

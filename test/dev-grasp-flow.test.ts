@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { Relay, useWebSocketImplementation } from "nostr-tools/relay";
 import WebSocket from "ws";

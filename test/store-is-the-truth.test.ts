@@ -116,7 +116,10 @@ for (const backend of backends) {
     });
 
     it("git work larger than the plugin timeout runs after the answer: the state is served, other writes are answered, the copy arrives", async () => {
-      const { server, relay, served } = await session(backend, { pluginTimeoutSeconds: 1 });
+      const { server, relay, served } = await session(backend, { pluginTimeoutSeconds: 2 });
+      // The plugin's own start may take longer than that on a busy machine: start it first.
+      const warmUp = newIdentity().sign({ kind: kind.userGraspList, tags: [["g", server.relayUrl]] });
+      await waitUntil(async () => (await relay.publish(warmUp))[0], "the policy process answers");
       const identifier = uniqueIdentifier("large-copy");
       const owners = hostedRepository(server, newIdentity(), identifier);
       // A second owner whose repository follows the first owner's states (GRASP keeps it in sync).

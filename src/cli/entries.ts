@@ -1,7 +1,7 @@
 // Held events and placeholders as operators see them: what each is, which repository it
 // belongs to, and what it still waits for (read from git now).
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { repositoryName } from "../git/repository-path.js";
 import { readRepositoryState, valuesThatAreNotObjects } from "../nostr/repository-state.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { finalizeEvent, generateSecretKey } from "nostr-tools";
+import { finalizeEvent, generateSecretKey } from "nostr-tools/pure";
 import type { NostrEvent } from "nostr-tools";
 import { checkEvent, isProtectedEvent, normalizeEvent } from "./event-checks.js";
 

@@ -2,7 +2,8 @@
 // parseAndVerifyEvent), with strfry's reasons, so that a client sees the same
 // `invalid: ...` answers here as in production. Never throws.
 
-import { getEventHash, kinds, verifyEvent } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
+import { getEventHash, verifyEvent } from "nostr-tools/pure";
 import type { NostrEvent } from "nostr-tools";
 import { eventShapeProblem, isHex64 } from "../nostr/event.js";
 import {

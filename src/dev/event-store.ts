@@ -6,7 +6,7 @@
 // finds new rows by polling for a higher number.
 
 import Database from "better-sqlite3";
-import { matchFilter } from "nostr-tools";
+import { matchFilter } from "nostr-tools/filter";
 import type { Filter, NostrEvent } from "nostr-tools";
 import { formatCoordinate, isAddressableKind, isNewerEvent, isReplaceableKind, parseCoordinate } from "../nostr/coordinates.js";
 import { tagValue } from "../nostr/event.js";

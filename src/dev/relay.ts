@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { isIPv4 } from "node:net";
 import type { Duplex } from "node:stream";
-import { matchFilters } from "nostr-tools";
+import { matchFilters } from "nostr-tools/filter";
 import type { Filter, NostrEvent } from "nostr-tools";
 import { WebSocketServer, WebSocket } from "ws";
 import { errorMessage, log } from "../log.js";

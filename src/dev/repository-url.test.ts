@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateSecretKey, getPublicKey, nip19 } from "nostr-tools";
+import * as nip19 from "nostr-tools/nip19";
+import { generateSecretKey, getPublicKey } from "nostr-tools/pure";
 import { repositoryUrlPath, routeRepositoryPath } from "./repository-url.js";
 
 const pubkey = getPublicKey(generateSecretKey());

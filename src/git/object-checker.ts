@@ -9,6 +9,7 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { isHex64 } from "../nostr/event.js";
 import { isObjectId } from "../nostr/repository-state.js";
+import { gitBinary } from "./git-binary.js";
 import { gitEnvironment } from "./run.js";
 
 interface Checker {
@@ -54,7 +55,7 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
       const idle = [...checkers].find(([, checker]) => checker.inFlight === 0);
       if (idle !== undefined) stop(idle[0]);
     }
-    const child = spawn("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    const child = spawn(gitBinary, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
       cwd: repository,
       env: { ...process.env, ...gitEnvironment },
       stdio: ["pipe", "pipe", "pipe"],

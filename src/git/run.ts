@@ -5,6 +5,7 @@
 
 import { spawn } from "node:child_process";
 import { GraspError } from "../errors.js";
+import { gitBinary } from "./git-binary.js";
 
 export class GitError extends GraspError {
   readonly args: readonly string[];
@@ -42,7 +43,7 @@ export const gitEnvironment: Record<string, string> = {
 
 export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { cwd: options.cwd, env: { ...process.env, ...gitEnvironment }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(gitBinary, args, { cwd: options.cwd, env: { ...process.env, ...gitEnvironment }, stdio: ["pipe", "pipe", "pipe"] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

@@ -1,22 +1,35 @@
 // post-receive: the push is in. Align refs and HEAD with the winning state, record that the
-// repository received data, then have the daemon release what the push completed, and wait
-// for it: ngit expects the state to be queryable when `git push` returns. With no daemon
-// listening (strfry starts the plugin only on an event), the hook releases it itself, the
-// same way the daemon would.
+// repository received data, then release what the push completed before `git push` returns
+// (ngit expects the state to be queryable then). The daemon does all of it when it answers the
+// hook over its socket; the Node hook aligns here and asks the daemon to release, or, with no
+// daemon listening (strfry starts the plugin only on an event), releases it itself.
 
 import type { Config } from "../config.js";
 import { daemonSocketPath } from "../config.js";
 import { alignRepository } from "../git/align-repository.js";
 import { objectChecker } from "../git/object-checker.js";
+import type { ObjectChecker } from "../git/object-checker.js";
 import { repositoryName } from "../git/repository-path.js";
 import { winningCompleteState } from "../git/winning-complete-state.js";
 import { askDaemon } from "../plugin/daemon-client.js";
-import { openPurgatoryContext } from "../plugin/purgatory-context.js";
-import { releaseRepository } from "../plugin/release.js";
+import type { ReleaseReport } from "../plugin/release.js";
+import type { RepositoryContext } from "./repository-context.js";
 import { openRepositoryContext } from "./repository-context.js";
 import { readRefUpdates } from "./read-updates.js";
 
 export const releaseWaitMs = 30_000;
+
+/** Refs and HEAD follow the winning complete state; the daemon's catch-up will look at the repository whatever happens next. */
+export async function alignAfterPush(repository: RepositoryContext, objects: ObjectChecker, now: number): Promise<void> {
+  const winner = await winningCompleteState(repository.path, repository, objects);
+  if (winner !== undefined) await alignRepository(repository.path, winner, objects);
+  repository.purgatory.recordPush(repositoryName(repository.owner, repository.identifier), now);
+}
+
+/** What the pusher is told about a release the hook or the daemon ran. */
+export function releaseLines(report: ReleaseReport): string[] {
+  return report.failed.map(({ id, message }) => `warning: purgatory: ${id.slice(0, 8)} is not released yet (${message}); it is retried while it is held`);
+}
 
 export async function postReceive(config: Config): Promise<void> {
   await readRefUpdates(process.stdin);
@@ -25,16 +38,16 @@ export async function postReceive(config: Config): Promise<void> {
   const pushedAt = Math.floor(Date.now() / 1000);
   const objects = objectChecker();
   try {
-    const winner = await winningCompleteState(repository.path, repository, objects);
-    if (winner !== undefined) await alignRepository(repository.path, winner, objects);
-    // Whatever happens next, the daemon's catch-up looks at this repository.
-    repository.purgatory.recordPush(name, pushedAt);
+    await alignAfterPush(repository, objects, pushedAt);
   } finally {
     objects.close();
     repository.db.close();
   }
   const answer = await askDaemon(daemonSocketPath(config), { op: "release", repository: name }, releaseWaitMs);
   if (answer.ok) return;
+  // Loaded only here: the release needs the whole policy, which the usual path never starts.
+  const { openPurgatoryContext } = await import("../plugin/purgatory-context.js");
+  const { releaseRepository } = await import("../plugin/release.js");
   const context = openPurgatoryContext(config);
   try {
     const report = await releaseRepository(context, repository.owner, repository.identifier);
@@ -42,9 +55,7 @@ export async function postReceive(config: Config): Promise<void> {
     if (report.released.length > 0) {
       process.stderr.write(`purgatory: released ${report.released.length} held event(s) through strfry (the daemon did not answer: ${answer.error})\n`);
     }
-    for (const { id, message } of report.failed) {
-      process.stderr.write(`warning: purgatory: ${id.slice(0, 8)} is not released yet (${message}); it is retried while it is held\n`);
-    }
+    for (const line of releaseLines(report)) process.stderr.write(`${line}\n`);
   } finally {
     context.close();
   }

@@ -4,6 +4,10 @@ import type { RefUpdate } from "../policy/push-authorisation.js";
 export async function readRefUpdates(input: NodeJS.ReadableStream): Promise<RefUpdate[]> {
   let text = "";
   for await (const chunk of input) text += String(chunk);
+  return parseRefUpdates(text);
+}
+
+export function parseRefUpdates(text: string): RefUpdate[] {
   return text
     .split("\n")
     .map((line) => line.trim().split(" "))

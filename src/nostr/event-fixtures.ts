@@ -1,6 +1,8 @@
 // Test helper: real, signed nostr events for the unit tests (never used by the product).
 
-import { finalizeEvent, generateSecretKey, getPublicKey, kinds, nip19 } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
+import * as nip19 from "nostr-tools/nip19";
+import { finalizeEvent, generateSecretKey, getPublicKey } from "nostr-tools/pure";
 import type { NostrEvent } from "nostr-tools";
 
 export interface EventTemplate {

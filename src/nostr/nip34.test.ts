@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { maxIdentifierBytes, npubOf, pubkeyOfNpub, readAnnouncement, repositoryIdentifierProblem } from "./nip34.js";
 import { newAuthor } from "./event-fixtures.js";
 

@@ -1,6 +1,7 @@
 // NIP-34 repository announcements as the server needs them, and the rule for a safe `d`.
 
-import { kinds, nip19 } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
+import * as nip19 from "nostr-tools/nip19";
 import type { NostrEvent } from "nostr-tools";
 import { parseCoordinate } from "./coordinates.js";
 import { isHex64, tagListValues, tagValue, tagValues } from "./event.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { newAuthor } from "./event-fixtures.js";
 import { isObjectId, readRepositoryState, refNameProblem, repositoryStateProblem, valuesThatAreNotObjects } from "./repository-state.js";
 import type { RepositoryState } from "./repository-state.js";

@@ -5,7 +5,7 @@
 // Everything that depends on strfry having stored the event runs after it is seen there.
 
 import { existsSync } from "node:fs";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
 import { createRepository } from "../git/create-repository.js";

@@ -4,9 +4,10 @@
 // `{"ok":false,"error":...}`; nothing a client sends can stop the daemon. The operator's
 // `grasp-purgatory release <id>` sends `{"op":"release-event","id":"<64 hex>"}`.
 
-import { chmodSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
-import type { Server } from "node:net";
+import type { Server, Socket } from "node:net";
 import { errorMessage, log } from "../log.js";
 
 export type DaemonRequest = { op: "ping" } | { op: "release"; repository: string } | { op: "release-event"; id: string };
@@ -37,33 +38,95 @@ export function parseDaemonRequest(line: string): DaemonRequest | string {
 /** A request line longer than this is refused and its connection closed. */
 export const maxRequestBytes = 64 * 1024;
 
-function serveConnections(handle: (request: DaemonRequest) => Promise<DaemonAnswer>): Server {
-  return createServer((connection) => {
-    connection.on("error", () => undefined);
-    const reply = (answer: DaemonAnswer) => {
-      if (!connection.destroyed) connection.write(JSON.stringify(answer) + "\n");
+/**
+ * A hook's request over HTTP (what `curl --unix-socket` sends, so that the installed hooks need
+ * no Node.js): `POST /hooks/<name>` with the hook's stdin as the body and its GIT_DIR in
+ * `X-Git-Dir`. 200 and the lines to show: the hook succeeds; 403: it refuses the push.
+ */
+export interface HookRequest {
+  hook: string;
+  gitDir: string;
+  body: string;
+}
+
+export interface HookAnswer {
+  status: 200 | 403 | 400 | 500;
+  lines: string[];
+}
+
+export type HookHandler = (request: HookRequest) => Promise<HookAnswer>;
+
+function serveHook(handleHook: HookHandler): Server {
+  return createHttpServer((request, response) => {
+    const match = /^\/hooks\/([a-z-]+)$/.exec(request.url ?? "");
+    const gitDir = request.headers["x-git-dir"];
+    const reply = (answer: HookAnswer) => {
+      response.writeHead(answer.status, { "Content-Type": "text/plain; charset=utf-8" });
+      response.end(answer.lines.map((line) => `${line}\n`).join(""));
     };
-    let buffered = "";
-    let refused = false;
-    connection.on("data", (chunk) => {
-      // After a refusal the rest of that line is read and dropped until the client goes.
-      if (refused) return;
-      buffered += String(chunk);
-      for (let newline = buffered.indexOf("\n"); newline !== -1; newline = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        const request = parseDaemonRequest(line);
-        if (typeof request === "string") reply({ ok: false, error: request });
-        else void handle(request).catch((error: unknown): DaemonAnswer => ({ ok: false, error: errorMessage(error) })).then(reply);
-      }
-      if (Buffer.byteLength(buffered) > maxRequestBytes) {
-        buffered = "";
-        refused = true;
-        reply({ ok: false, error: `request line longer than ${maxRequestBytes} bytes` });
-        connection.end();
-      }
+    if (request.method !== "POST" || match === null || typeof gitDir !== "string") {
+      request.resume();
+      return reply({ status: 400, lines: ["error: POST /hooks/<name> with X-Git-Dir"] });
+    }
+    let body = "";
+    let tooLong = false;
+    request.on("data", (chunk) => {
+      if (tooLong) return;
+      body += String(chunk);
+      tooLong = Buffer.byteLength(body) > maxRequestBytes * 16;
+    });
+    request.on("end", () => {
+      if (tooLong) return reply({ status: 400, lines: [`error: a hook's input is at most ${maxRequestBytes * 16} bytes`] });
+      handleHook({ hook: match[1]!, gitDir, body })
+        .catch((error: unknown): HookAnswer => ({ status: 500, lines: [`error: ${errorMessage(error)}`] }))
+        .then(reply, () => undefined);
     });
   });
+}
+
+const httpMethod = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS) /;
+
+function serveConnections(handle: (request: DaemonRequest) => Promise<DaemonAnswer>, hooks: Server): Server {
+  return createServer((connection) => {
+    connection.on("error", () => undefined);
+    // One socket, two dialects: a hook's HTTP request (curl) or a JSON line (the Node clients).
+    connection.once("data", (first) => {
+      if (!httpMethod.test(String(first.subarray(0, 8)))) return readLines(connection, handle, first);
+      connection.pause();
+      connection.unshift(first);
+      hooks.emit("connection", connection);
+      connection.resume();
+    });
+  });
+}
+
+/** JSON lines, one answer per request; `first` is the chunk that told the dialect. */
+function readLines(connection: Socket, handle: (request: DaemonRequest) => Promise<DaemonAnswer>, first: Buffer): void {
+  const reply = (answer: DaemonAnswer) => {
+    if (!connection.destroyed) connection.write(JSON.stringify(answer) + "\n");
+  };
+  let buffered = "";
+  let refused = false;
+  const receive = (chunk: Buffer) => {
+    // After a refusal the rest of that line is read and dropped until the client goes.
+    if (refused) return;
+    buffered += String(chunk);
+    for (let newline = buffered.indexOf("\n"); newline !== -1; newline = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      const request = parseDaemonRequest(line);
+      if (typeof request === "string") reply({ ok: false, error: request });
+      else void handle(request).catch((error: unknown): DaemonAnswer => ({ ok: false, error: errorMessage(error) })).then(reply);
+    }
+    if (Buffer.byteLength(buffered) > maxRequestBytes) {
+      buffered = "";
+      refused = true;
+      reply({ ok: false, error: `request line longer than ${maxRequestBytes} bytes` });
+      connection.end();
+    }
+  };
+  connection.on("data", receive);
+  receive(first);
 }
 
 /** Who holds a lock file: a pid and that process's start time (so a reused pid is not taken for it). */
@@ -120,7 +183,7 @@ const takeOverIntervalMs = 1_000;
  * socket, and takes it over within about a second once the holder has gone. Only the process
  * that created the socket removes it.
  */
-export function serveDaemonSocket(path: string, handle: (request: DaemonRequest) => Promise<DaemonAnswer>): DaemonSocket {
+export function serveDaemonSocket(path: string, handle: (request: DaemonRequest) => Promise<DaemonAnswer>, handleHook: HookHandler): DaemonSocket {
   const lockPath = `${path}.lock`;
   const identity = processIdentity(process.pid) ?? `${process.pid}`;
   let server: Server | undefined;
@@ -138,11 +201,15 @@ export function serveDaemonSocket(path: string, handle: (request: DaemonRequest)
     if (!held) return;
     // A socket file left by a killed holder would make listen fail with EADDRINUSE.
     rmSync(path, { force: true });
-    const listening = serveConnections(handle);
+    const listening = serveConnections(handle, serveHook(handleHook));
     server = listening;
     listening.on("error", (error) => log.error("daemon socket error", { socketPath: path, error: errorMessage(error) }));
-    listening.listen(path, () => {
-      chmodSync(path, 0o660);
+    // Bound beside it and renamed into place, so the socket never exists with the wrong mode.
+    const binding = `${path}.${process.pid}`;
+    rmSync(binding, { force: true });
+    listening.listen(binding, () => {
+      chmodSync(binding, 0o660);
+      renameSync(binding, path);
       log.info("daemon socket serving", { socketPath: path, pid: process.pid });
     });
   };
@@ -158,7 +225,11 @@ export function serveDaemonSocket(path: string, handle: (request: DaemonRequest)
       if (server === undefined) return;
       server.close();
       try {
-        if (readFileSync(lockPath, "utf8").trim() === identity) rmSync(lockPath, { force: true });
+        if (readFileSync(lockPath, "utf8").trim() === identity) {
+          // This process created the socket; nobody else removes it.
+          rmSync(path, { force: true });
+          rmSync(lockPath, { force: true });
+        }
       } catch {
         // already gone
       }

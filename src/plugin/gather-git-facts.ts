@@ -1,7 +1,7 @@
 // Asks git what the rules need to know about an event's repositories, before they run.
 
 import { existsSync } from "node:fs";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import type { ServiceAddress } from "../config.js";
 import type { ObjectChecker } from "../git/object-checker.js";

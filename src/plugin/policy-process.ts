@@ -8,7 +8,11 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Config } from "../config.js";
 import { daemonSocketPath } from "../config.js";
-import { repositoryOfPath } from "../git/repository-path.js";
+import { repositoryName, repositoryOfPath } from "../git/repository-path.js";
+import { alignAfterPush, releaseLines } from "../hooks/post-receive.js";
+import { decidePreReceive } from "../hooks/pre-receive.js";
+import { parseRefUpdates } from "../hooks/read-updates.js";
+import { repositoryContextIn } from "../hooks/repository-context.js";
 import { errorMessage, log } from "../log.js";
 import { decide } from "../policy/pipeline.js";
 import { reject } from "../policy/verdict.js";
@@ -16,7 +20,7 @@ import type { Verdict } from "../policy/verdict.js";
 import { reclaimSpaceIncrementally, writeTransaction } from "../purgatory/database.js";
 import { followCursorKey, meta } from "../purgatory/meta.js";
 import { applyVerdict, confirmStored } from "./apply-verdict.js";
-import type { DaemonAnswer, DaemonRequest } from "./daemon-socket.js";
+import type { DaemonAnswer, DaemonRequest, HookHandler } from "./daemon-socket.js";
 import { serveDaemonSocket } from "./daemon-socket.js";
 import { gatherGitFacts } from "./gather-git-facts.js";
 import type { PluginRequest } from "./protocol.js";
@@ -89,7 +93,24 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
     return { ok: true, ...report };
   };
   const socketPath = daemonSocketPath(config);
-  const daemonSocket = serveDaemonSocket(socketPath, handleDaemonRequest);
+  // The hooks' fast path: the installed hooks send their input here (curl) and print the answer.
+  const handleHook: HookHandler = async ({ hook, gitDir, body }) => {
+    const updates = parseRefUpdates(body);
+    const now = unixNow();
+    if (hook === "pre-receive") {
+      const outcome = await decidePreReceive(config, repositoryContextIn(config, context, gitDir), updates, now);
+      return { status: outcome.ok ? 200 : 403, lines: outcome.ok ? outcome.lines : [...outcome.lines, `grasp-purgatory: ${outcome.refusal}`] };
+    }
+    if (hook !== "post-receive") return { status: 400, lines: [`error: unknown hook "${hook}"`] };
+    return exclusive(async () => {
+      const repository = repositoryContextIn(config, context, gitDir);
+      await alignAfterPush(repository, context.objects, now);
+      const report = await releaseRepository(context, repository.owner, repository.identifier);
+      if (report.failed.length === 0) context.purgatory.clearPush(repositoryName(repository.owner, repository.identifier), now);
+      return { status: 200 as const, lines: releaseLines(report) };
+    });
+  };
+  const daemonSocket = serveDaemonSocket(socketPath, handleDaemonRequest, handleHook);
 
   // The index is kept from what strfry stored; what was stored may release held events and start jobs.
   const stored = meta(context.db);

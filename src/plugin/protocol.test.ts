@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { newAuthor } from "../nostr/event-fixtures.js";
 import { accept, hold, purgatoryMessage, reject } from "../policy/verdict.js";
 import { formatAnswer, maxAnswerBytes, parseRequestLine } from "./protocol.js";

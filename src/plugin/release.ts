@@ -4,7 +4,7 @@
 // purgatory only once strfry is seen to store it; a release strfry refused or never stored
 // stays held and is retried with backoff until it expires, and the history says why.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { errorMessage, log } from "../log.js";
 import { isNewerEvent } from "../nostr/coordinates.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { Filter, NostrEvent } from "nostr-tools";
 import { importEvents } from "../dev/import-events.js";
 import { openEventStore } from "../dev/event-store.js";

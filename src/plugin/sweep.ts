@@ -8,7 +8,7 @@
 // one batch at most.
 
 import { join } from "node:path";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { isReceivingPush } from "../git/quarantine.js";
 import { repositoryOfPath, repositoryPath } from "../git/repository-path.js";

@@ -2,7 +2,7 @@
 // held until that repository first receives git data, so relays never advertise an empty
 // repository that may never be pushed to. Updates to a repository with data pass at once.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { Rule } from "./rule.js";
 import { accept, hold, purgatoryMessage } from "./verdict.js";
 

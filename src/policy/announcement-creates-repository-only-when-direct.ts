@@ -3,7 +3,7 @@
 // other relays (`Stream`, `Sync`, router `?`), and those must never fill the git root with
 // repositories nobody here asked for.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { Rule } from "./rule.js";
 import { isDirectSource } from "./rule.js";
 import { accept, reject } from "./verdict.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { parseServiceHost } from "../config.js";
 import type { ServiceAddress } from "../config.js";
 import { readAnnouncement } from "../nostr/nip34.js";

@@ -3,7 +3,7 @@
 // the owner or a maintainer of a repository we host with the same `d`, so that the
 // maintainer graph (which drives push authorisation) stays complete.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { ServiceAddress } from "../config.js";
 import { formatServiceHost } from "../config.js";
 import { npubOf, readAnnouncement } from "../nostr/nip34.js";

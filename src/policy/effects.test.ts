@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor, repositoryState } from "../nostr/event-fixtures.js";
 import { planEffects } from "./effects.js";

@@ -3,7 +3,7 @@
 // depend on strfry having stored the event wait for it (durable jobs that survive a crash),
 // so deciding an event costs the same however many repositories it touches.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { tagValue } from "../nostr/event.js";
 import type { GitFacts } from "./git-facts.js";

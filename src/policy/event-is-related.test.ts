@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { announcementCoordinate, newAuthor } from "../nostr/event-fixtures.js";
 import { eventIsRelated, referencesOf } from "./event-is-related.js";
 import { ruleInput, testView } from "./view-fixture.js";

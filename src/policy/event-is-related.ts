@@ -2,7 +2,7 @@
 // related when it references an accepted announcement or event (`a`/`A`/`q` coordinates,
 // `e`/`E`/`q` ids), or when an accepted event already references it (it arrived late).
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
 import { isHex64 } from "../nostr/event.js";

@@ -2,7 +2,7 @@
 // for a new announcement, and work at every push and sweep; anyone may publish, so each is
 // capped (the operator's settings), and a refusal says which limit and what to do.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { Limits } from "../config.js";
 import { npubOf, repositoryIdentifierOf } from "../nostr/nip34.js";
 import type { Rule } from "./rule.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { newAuthor } from "../nostr/event-fixtures.js";
 import { protectedEventIsAuthed } from "./protected-event-is-authed.js";
 import { ruleInput } from "./view-fixture.js";

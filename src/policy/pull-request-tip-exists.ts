@@ -2,7 +2,7 @@
 // `refs/nostr/<event id>`. The event is served once that ref points at `c`; until then (or
 // after a ref at the wrong commit is removed) it waits in the purgatory.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { tagValue } from "../nostr/event.js";
 import { isObjectId } from "../nostr/repository-state.js";
 import type { Rule } from "./rule.js";

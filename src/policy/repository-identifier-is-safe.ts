@@ -1,7 +1,7 @@
 // A repository's `d` becomes a directory under the git root, so it must be one harmless
 // path segment. Checked for announcements and state events, the two kinds that name a repository.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { tagValue } from "../nostr/event.js";
 import { repositoryIdentifierProblem } from "../nostr/nip34.js";
 import type { Rule } from "./rule.js";

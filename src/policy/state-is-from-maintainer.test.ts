@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { announcement, newAuthor, repositoryState } from "../nostr/event-fixtures.js";
 import { stateIsFromMaintainer } from "./state-is-from-maintainer.js";
 import { known, ruleInput, testView } from "./view-fixture.js";

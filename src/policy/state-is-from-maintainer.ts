@@ -1,7 +1,7 @@
 // GRASP-01: a repository state is authoritative only for repositories whose owner's maintainer
 // set includes its author, and it needs an announcement for its `d` on this server.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { tagValue } from "../nostr/event.js";
 import { ownersAuthorising } from "./maintainers.js";
 import type { Rule } from "./rule.js";

@@ -2,7 +2,7 @@
 // never see refs pointing at missing commits. Until then it waits in the purgatory (the
 // client still hears OK true and pushes the data next).
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { readRepositoryState, repositoryStateProblem, valuesThatAreNotObjects } from "../nostr/repository-state.js";
 import type { Rule } from "./rule.js";
 import { accept, hold, purgatoryMessage, reject } from "./verdict.js";

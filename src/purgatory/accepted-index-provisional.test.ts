@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { announcement, announcementCoordinate, newAuthor, nextCreatedAt, repositoryState } from "../nostr/event-fixtures.js";
 import { acceptedIndex } from "./accepted-index.js";

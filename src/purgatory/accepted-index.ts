@@ -6,7 +6,7 @@
 // Several rows may share a coordinate (a provisional newer one beside the stored older one);
 // readers take the newest, and an older one goes only when strfry stores a newer one.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, isNewerEvent, parseCoordinate } from "../nostr/coordinates.js";
 import { isHex64, tagValue } from "../nostr/event.js";

@@ -2,7 +2,7 @@
 // data that arrived before its PR event. Each write is its own transaction and commits before
 // the policy answers, so the pre-receive hook that runs a moment later sees it.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import type { NostrEvent } from "nostr-tools";
 import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
 import { isHex64, tagValue } from "../nostr/event.js";

@@ -1,7 +1,7 @@
 // The state events that can govern one repository: those of its owner's maintainer set,
 // held ones and the newest accepted one. Read by the hooks and by the policy's alignment.
 
-import { kinds } from "nostr-tools";
+import * as kinds from "nostr-tools/kinds";
 import { readRepositoryState } from "../nostr/repository-state.js";
 import type { RepositoryState } from "../nostr/repository-state.js";
 import { maintainerSet } from "../policy/maintainers.js";

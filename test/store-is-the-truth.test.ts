@@ -11,14 +11,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { NostrEvent } from "nostr-tools";
 import { cliPath, projectRoot } from "../src/paths.js";
-import { connectRelay } from "./support/dev-relay-client.js";
 import type { RelaySocket } from "./support/dev-relay-client.js";
 import { startDevServerProcess } from "./support/dev-server.js";
 import type { DevServerProcess } from "./support/dev-server.js";
 import { workingRepository } from "./support/git-client.js";
-import { assertPushed, assertRejected, ids } from "./support/grasp-session.js";
+import { assertPushed, assertRejected, graspSessionOn } from "./support/grasp-session.js";
 import { acceptedAnswer, hostedRepository, kind, purgatoryAnswer, short, uniqueIdentifier } from "./support/hosted-repository.js";
 import type { HostedRepository } from "./support/hosted-repository.js";
 import { newIdentity } from "./support/nostr-identity.js";
@@ -77,15 +75,7 @@ const backends: Backend[] = [
 const killOnAccept = join(projectRoot, "dist", "test", "support", "kill-on-accept.js");
 
 async function session(backend: Backend, options: ServerOptions = {}) {
-  const server = await backend.start(options);
-  const relay = await connectRelay(server.relayUrl);
-  const served = async (...events: NostrEvent[]) => ids(...(await relay.query({ ids: events.map((event) => event.id) })));
-  const announced = async (name: string, owner: Identity = newIdentity(), extraTags: string[][] = []) => {
-    const repository = hostedRepository(server, owner, uniqueIdentifier(name));
-    assert.deepEqual(await relay.publish(repository.announcement(extraTags)), purgatoryAnswer);
-    return repository;
-  };
-  return { server, relay, served, announced };
+  return graspSessionOn(await backend.start(options));
 }
 
 /** announce, publish a state for one new commit, push: what ngit does for a new repository. */

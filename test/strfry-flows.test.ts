@@ -16,8 +16,8 @@ import type { NostrEvent } from "nostr-tools";
 import { connectRelay } from "./support/dev-relay-client.js";
 import type { RelayMessage, RelaySocket } from "./support/dev-relay-client.js";
 import { workingRepository } from "./support/git-client.js";
-import { assertPushed, ids } from "./support/grasp-session.js";
-import type { WithData } from "./support/grasp-session.js";
+import { assertPushed, graspSessionOn, ids } from "./support/grasp-session.js";
+import type { GraspSession } from "./support/grasp-session.js";
 import { acceptedAnswer, hostedRepository, kind, purgatoryAnswer, uniqueIdentifier } from "./support/hosted-repository.js";
 import type { HostedRepository } from "./support/hosted-repository.js";
 import { newIdentity } from "./support/nostr-identity.js";
@@ -30,42 +30,9 @@ const unavailable = strfrySkipReason();
 const required = process.env.CI === "true";
 const skip = unavailable !== undefined && !required ? unavailable : false;
 
-/** grasp-session.ts's steps, over a strfry server's front. */
-interface StrfrySession {
-  server: StrfryServer;
-  relay: RelaySocket;
-  served(...events: NostrEvent[]): Promise<string[]>;
-  announced(name: string, owner?: Identity): Promise<HostedRepository>;
-  repositoryWithData(name: string): Promise<WithData>;
-}
+type StrfrySession = GraspSession<StrfryServer>;
 
-async function strfrySession(options: StrfryServerOptions = {}): Promise<StrfrySession> {
-  const server = await startStrfryServer(options);
-  const relay = await connectRelay(server.relayUrl);
-  const served = async (...events: NostrEvent[]) => ids(...(await relay.query({ ids: events.map((event) => event.id) })));
-  const announced = async (name: string, owner: Identity = newIdentity()) => {
-    const repository = hostedRepository(server, owner, uniqueIdentifier(name));
-    assert.deepEqual(await relay.publish(repository.announcement()), purgatoryAnswer, "a new announcement is held");
-    assert.ok(repository.exists(), "the repository is created at once");
-    return repository;
-  };
-  return {
-    server,
-    relay,
-    served,
-    announced,
-    async repositoryWithData(name) {
-      const repository = await announced(name);
-      const work = workingRepository();
-      const tip = work.commit("first");
-      const state = repository.state({ "refs/heads/main": tip }, { head: "ref: refs/heads/main" });
-      assert.deepEqual(await relay.publish(state), purgatoryAnswer);
-      assertPushed(work.push(repository.url, "main"));
-      assert.deepEqual(await served(state), [state.id]);
-      return { repository, work, tip, state };
-    },
-  };
-}
+const strfrySession = async (options: StrfryServerOptions = {}): Promise<StrfrySession> => graspSessionOn(await startStrfryServer(options));
 
 /** Every request strfry sends the policy, one JSON line each, recorded by a tee in front of it. */
 const inputLog = (server: StrfryServer) => join(server.dataDir, "policy-input.jsonl");

@@ -1,22 +1,18 @@
-// One request to a nostr relay over a fresh websocket: send one message, wait for the first
-// answer that matches, then close. Used by the release sink (EVENT → OK), the look-ups that
-// confirm strfry stored an event, reindex and `doctor`.
+// One request to a nostr relay over a fresh websocket: send one message, read what comes back
+// until it gives the answer, then close. Used by the release sink (EVENT → OK), the look-ups
+// that confirm strfry stored an event, reindex and `doctor`.
 
 import type { Filter, NostrEvent } from "nostr-tools";
 import WebSocket from "ws";
 import { isNostrEvent } from "../nostr/event.js";
 
-export type RelayAnswer = { ok: true; message: unknown[] } | { ok: false; error: string };
+type Failure = { ok: false; error: string };
 
-export function relayRequest(
-  url: string,
-  request: unknown[],
-  isAnswer: (message: unknown[]) => boolean,
-  timeoutMs: number,
-): Promise<RelayAnswer> {
+/** Sends `request`; `read` sees each JSON array the relay sends and returns the answer once it has it. */
+function exchange<T>(url: string, request: unknown[], timeoutMs: number, read: (message: unknown[]) => T | Failure | undefined): Promise<T | Failure> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url);
-    const finish = (answer: RelayAnswer) => {
+    const finish = (answer: T | Failure) => {
       clearTimeout(timer);
       socket.removeAllListeners();
       socket.on("error", () => undefined);
@@ -32,42 +28,31 @@ export function relayRequest(
       } catch {
         return;
       }
-      if (Array.isArray(message) && isAnswer(message)) finish({ ok: true, message });
+      const answer = Array.isArray(message) ? read(message) : undefined;
+      if (answer !== undefined) finish(answer);
     });
     socket.on("error", (error) => finish({ ok: false, error: `${url}: ${error.message}` }));
     socket.on("close", () => finish({ ok: false, error: `${url} closed the connection before answering` }));
   });
 }
 
-export type RelayQuery = { ok: true; events: NostrEvent[] } | { ok: false; error: string };
+export type RelayAnswer = { ok: true; message: unknown[] } | Failure;
 
-/** One REQ over a fresh websocket: the stored events up to EOSE. */
+/** The first message that `isAnswer` accepts. */
+export function relayRequest(url: string, request: unknown[], isAnswer: (message: unknown[]) => boolean, timeoutMs: number): Promise<RelayAnswer> {
+  return exchange(url, request, timeoutMs, (message) => (isAnswer(message) ? { ok: true as const, message } : undefined));
+}
+
+export type RelayQuery = { ok: true; events: NostrEvent[] } | Failure;
+
+/** One REQ: the stored events up to EOSE. */
 export function relayQuery(url: string, filter: Filter, timeoutMs: number): Promise<RelayQuery> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url);
-    const events: NostrEvent[] = [];
-    const finish = (answer: RelayQuery) => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => undefined);
-      socket.terminate();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => finish({ ok: false, error: `no answer from ${url} within ${timeoutMs / 1000} s` }), timeoutMs);
-    socket.on("open", () => socket.send(JSON.stringify(["REQ", "q", filter])));
-    socket.on("message", (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        return;
-      }
-      if (!Array.isArray(message) || message[1] !== "q") return;
-      if (message[0] === "EVENT" && isNostrEvent(message[2])) events.push(message[2]);
-      if (message[0] === "EOSE") finish({ ok: true, events });
-      if (message[0] === "CLOSED") finish({ ok: false, error: `${url} refused the query: ${String(message[2])}` });
-    });
-    socket.on("error", (error) => finish({ ok: false, error: `${url}: ${error.message}` }));
-    socket.on("close", () => finish({ ok: false, error: `${url} closed the connection before answering` }));
+  const events: NostrEvent[] = [];
+  return exchange(url, ["REQ", "q", filter], timeoutMs, (message) => {
+    if (message[1] !== "q") return undefined;
+    if (message[0] === "EVENT" && isNostrEvent(message[2])) events.push(message[2]);
+    if (message[0] === "EOSE") return { ok: true as const, events };
+    if (message[0] === "CLOSED") return { ok: false as const, error: `${url} refused the query: ${String(message[2])}` };
+    return undefined;
   });
 }

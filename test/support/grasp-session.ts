@@ -40,8 +40,8 @@ export interface WithData {
   state: NostrEvent;
 }
 
-export interface GraspSession {
-  server: DevServerProcess;
+export interface GraspSession<Server extends DevServerProcess = DevServerProcess> {
+  server: Server;
   relay: RelaySocket;
   /** Which of these events the relay serves, sorted by id. */
   served(...events: NostrEvent[]): Promise<string[]>;
@@ -52,7 +52,11 @@ export interface GraspSession {
 }
 
 export async function graspSession(options: DevServerProcessOptions = {}): Promise<GraspSession> {
-  const server = await startDevServerProcess(options);
+  return graspSessionOn(await startDevServerProcess(options));
+}
+
+/** The same steps on any server shaped like the dev server (the strfry harness's front, say). */
+export async function graspSessionOn<Server extends DevServerProcess>(server: Server): Promise<GraspSession<Server>> {
   const relay = await connectRelay(server.relayUrl);
   const served = async (...events: NostrEvent[]) => ids(...(await relay.query({ ids: events.map((event) => event.id) })));
   const announced = async (name: string, owner: Identity = newIdentity(), extraTags: string[][] = []) => {

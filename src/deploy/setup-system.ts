@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { ExitCode, GraspError } from "../errors.js";
-import { findGroup, findUser } from "./accounts.js";
+import { findGroup, findUser, readAccounts } from "./accounts.js";
 import type { Accounts } from "./accounts.js";
 import type { Deployment } from "./deployment.js";
 import type { Ownership } from "./permissions.js";
@@ -98,13 +98,28 @@ export function commandOf(step: SetupStep): string[] {
 
 export const formatCommand = (argv: readonly string[]) => argv.join(" ");
 
+/** The account a step creates exists now (another setup, run at the same time, made it). */
+function madeMeanwhile(step: SetupStep): boolean {
+  const accounts = readAccounts();
+  if (step.kind === "group") return findGroup(accounts, step.name) !== undefined;
+  if (step.kind === "user") return findUser(accounts, step.name) !== undefined;
+  return false;
+}
+
 /** Runs the steps in order (as root); the first failure stops with its command and output. */
 export function runSetup(steps: readonly SetupStep[]): void {
   for (const step of steps) {
     const [program, ...args] = commandOf(step);
-    const result = spawnSync(program!, args, { encoding: "utf8" });
-    if (result.error !== undefined || result.status !== 0) {
+    for (let attempt = 1; ; attempt += 1) {
+      const result = spawnSync(program!, args, { encoding: "utf8" });
+      if (result.error === undefined && result.status === 0) break;
       const output = `${result.stderr ?? ""}${result.error?.message ?? ""}`.trim();
+      if (madeMeanwhile(step)) break;
+      // useradd and groupadd refuse while another one holds /etc/passwd's lock.
+      if (/cannot lock/i.test(output) && attempt < 20) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+        continue;
+      }
       throw new GraspError(`${formatCommand(commandOf(step))} failed: ${output || `exit ${result.status}`}`, ExitCode.failure);
     }
   }

@@ -123,10 +123,13 @@ async function listenLikeSocketUnit(spec: ReturnType<typeof socketSpec>, account
   };
 }
 
-async function waitFor(what: string, check: () => Promise<string | undefined>, timeoutMs: number): Promise<void> {
+/** Polls `check` until it finds no problem; gives up at once when a process it needs has exited. */
+async function waitFor(what: string, check: () => Promise<string | undefined>, timeoutMs: number, needs: readonly ProcessRecord[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (;;) {
+    const gone = needs.find((entry) => !isRunning(entry));
+    if (gone !== undefined) throw new GraspError(`${what} will not answer: ${gone.name} (pid ${gone.pid}) exited; its log says why`);
     const problem = await check().catch((error: unknown) => errorMessage(error));
     if (problem === undefined) return;
     last = problem;
@@ -171,8 +174,18 @@ function logTails(paths: readonly string[]): string {
     .join("\n");
 }
 
+/** nginx would fail to bind a port in use, and only say so in its log. */
+function requireFreePort(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () => reject(new GraspError(`port ${port} on ${host} is in use: give stack start another --port`, ExitCode.usage)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 /** Starts the rendered deployment; on any failure stops what it started and says why. */
 export async function runStack(deployment: Deployment): Promise<StackStatus> {
+  await requireFreePort(deployment.bind ?? "127.0.0.1", deployment.listenPort);
   const accounts = readAccounts();
   checkReachable(deployment, accounts);
   const { paths } = deployment;
@@ -240,17 +253,19 @@ export async function runStack(deployment: Deployment): Promise<StackStatus> {
     closeSync(nginxLog);
     record(nginxRecord, "root", logs.nginx);
 
-    await waitFor("fcgiwrap", async () => (childrenOf(fcgiwrapRecord.pid).length > 0 ? undefined : isRunning(fcgiwrapRecord) ? "no worker processes yet" : "it exited"), 20_000);
-    await waitFor(`strfry at ${deployment.strfryUrl}`, () => relayProblem(deployment.strfryUrl), 20_000);
-    await waitFor(`nginx at ${deployment.publicUrl}`, () => nip11Problem(deployment.publicUrl), 20_000);
-    await waitFor(`the relay through nginx at ${deployment.relayUrl}`, () => relayProblem(deployment.relayUrl), 20_000);
+    const all = [fcgiwrapRecord, strfryRecord, nginxRecord];
+    await waitFor("fcgiwrap", async () => (childrenOf(fcgiwrapRecord.pid).length > 0 ? undefined : "no worker processes yet"), 20_000, all);
+    await waitFor(`strfry at ${deployment.strfryUrl}`, () => relayProblem(deployment.strfryUrl), 20_000, all);
+    await waitFor(`nginx at ${deployment.publicUrl}`, () => nip11Problem(deployment.publicUrl), 20_000, all);
+    await waitFor(`the relay through nginx at ${deployment.relayUrl}`, () => relayProblem(deployment.relayUrl), 20_000, all);
     const wake = await wakePolicy(deployment.strfryUrl);
     if (!wake.ok) throw new GraspError(`strfry did not answer an event: ${wake.error}`);
     const socketPath = daemonSocketPath({ dataDir: paths.dataDir });
-    await waitFor(`the policy's daemon at ${socketPath}`, async () => {
+    const daemonProblem = async () => {
       const answer = await askDaemon(socketPath, { op: "ping" }, 3000);
       return answer.ok ? undefined : answer.error;
-    }, 20_000);
+    };
+    await waitFor(`the policy's daemon at ${socketPath}`, daemonProblem, 20_000, all);
   } catch (error) {
     for (const entry of [...started].reverse()) await stopProcessGroup(entry, 10_000);
     rmSync(recordsPath, { force: true });

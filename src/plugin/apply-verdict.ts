@@ -49,8 +49,9 @@ export const provisionalGraceSeconds = 15;
 const listsService = (event: NostrEvent, context: EffectContext) =>
   event.kind === kinds.RepositoryAnnouncement && missingServiceListings(readAnnouncement(event), context.service).length === 0;
 
-export async function applyVerdict(event: NostrEvent, verdict: Verdict, git: GitFacts, context: EffectContext, now: number): Promise<void> {
-  if (verdict.action === "reject") return;
+/** Returns how many jobs may run at once (a hold's), so the caller knows whether to start them. */
+export async function applyVerdict(event: NostrEvent, verdict: Verdict, git: GitFacts, context: EffectContext, now: number): Promise<number> {
+  if (verdict.action === "reject") return 0;
   if (event.kind === kinds.RepositoryAnnouncement && listsService(event, context) && isCurrentAnnouncement(event, context)) {
     const { identifier } = readAnnouncement(event);
     const path = repositoryPath(context.gitRoot, event.pubkey, identifier);
@@ -59,8 +60,13 @@ export async function applyVerdict(event: NostrEvent, verdict: Verdict, git: Git
     if (isNew) context.purgatory.recordRepositoryCreation(event.pubkey, repositoryName(event.pubkey, identifier), now);
   }
   const effects = planEffects(event, verdict, git);
-  if (verdict.action === "hold") holdEvent(event, effects.now, context, now);
-  else recordAcceptance(event, effects.afterStored, context, now);
+  if (verdict.action === "hold") {
+    holdEvent(event, effects.now, context, now);
+    return effects.now.length;
+  }
+  // Its jobs wait for strfry to store it (the follower starts them).
+  recordAcceptance(event, effects.afterStored, context, now);
+  return 0;
 }
 
 /** Not older than the announcement already known for its repository (a resubmission finds its repository made). */

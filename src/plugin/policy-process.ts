@@ -19,6 +19,7 @@ import { reject } from "../policy/verdict.js";
 import type { Verdict } from "../policy/verdict.js";
 import { reclaimSpaceIncrementally, writeTransaction } from "../purgatory/database.js";
 import { followCursorKey, meta } from "../purgatory/meta.js";
+import { viewForOneDecision } from "../purgatory/server-view.js";
 import { applyVerdict, confirmStored } from "./apply-verdict.js";
 import type { DaemonAnswer, DaemonRequest, HookHandler } from "./daemon-socket.js";
 import { serveDaemonSocket } from "./daemon-socket.js";
@@ -34,22 +35,27 @@ import type { Lane } from "./sweep.js";
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
-async function decideRequest(request: PluginRequest, context: ReleaseContext): Promise<Verdict> {
+interface Decision {
+  verdict: Verdict;
+  /** Jobs the answer made ready to run now. */
+  readyJobs: number;
+}
+
+async function decideRequest(request: PluginRequest, context: ReleaseContext): Promise<Decision> {
   const { event } = request;
-  const { view } = context;
+  const view = viewForOneDecision(context.view);
   const now = unixNow();
   const git = await gatherGitFacts(event, view, context);
   const input = { event, source: { type: request.sourceType, authed: request.authed }, view, now, git };
   const verdict = decide(context.rules, input, context.holdLimits);
   if (verdict.action === "reject" && verdict.limit !== undefined) context.purgatory.record(event.id, event.kind, "limited", now, verdict.limit);
-  if (verdict.action === "reject") return verdict;
+  if (verdict.action === "reject") return { verdict, readyJobs: 0 };
   try {
-    await applyVerdict(event, verdict, git, context, now);
+    return { verdict, readyJobs: await applyVerdict(event, verdict, git, context, now) };
   } catch (error) {
     log.error("storing a decision failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
-    return reject(`error: the server could not store this event (${errorMessage(error)})`);
+    return { verdict: reject(`error: the server could not store this event (${errorMessage(error)})`), readyJobs: 0 };
   }
-  return verdict;
 }
 
 /** Runs one release, job or sweep batch at a time, in arrival order. */
@@ -193,8 +199,9 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
       const { event } = parsed.request;
       let verdict: Verdict;
       try {
-        verdict = await decideRequest(parsed.request, context);
-        if (verdict.action !== "reject") kickJobs();
+        const decision = await decideRequest(parsed.request, context);
+        verdict = decision.verdict;
+        if (decision.readyJobs > 0) kickJobs();
       } catch (error) {
         log.error("deciding an event failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
         verdict = reject("error: the policy failed on this event; see the relay's logs");

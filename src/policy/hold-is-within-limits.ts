@@ -17,12 +17,12 @@ export function holdIsWithinLimits(limits: HoldLimits): Rule {
     if (bytes > limits.heldEventBytes) {
       return limited("maxHeldEventBytes", `invalid: this event is ${bytes} bytes; one that waits for its git data may be at most ${limits.heldEventBytes} (maxHeldEventBytes)`);
     }
-    const byAuthor = view.heldCountByAuthor(event.pubkey);
+    const byAuthor = view.heldCountByAuthor(event.pubkey, limits.heldPerAuthor);
     if (byAuthor >= limits.heldPerAuthor) {
       return limited("maxHeldPerAuthor", `rate-limited: ${npubOf(event.pubkey)} already has ${byAuthor} events waiting for git data here (maxHeldPerAuthor); push their data or wait for them to expire`);
     }
     const identifier = repositoryIdentifierOf(event);
-    const byRepository = identifier === undefined ? 0 : view.heldCountWithIdentifier(identifier);
+    const byRepository = identifier === undefined ? 0 : view.heldCountWithIdentifier(identifier, limits.heldPerRepository);
     if (byRepository >= limits.heldPerRepository) {
       return limited("maxHeldPerRepository", `rate-limited: ${byRepository} events already wait for git data of repository "${identifier!.slice(0, 80)}" here (maxHeldPerRepository); try again later`);
     }

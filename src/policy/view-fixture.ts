@@ -42,8 +42,8 @@ export function testView(contents: TestViewContents = {}): ServerView {
       return state === undefined ? undefined : { id: state.id, createdAt: state.createdAt };
     },
     isHeld: (id) => held.some((entry) => entry.id === id),
-    heldCountByAuthor: (pubkey) => contents.heldCounts?.byAuthor?.[pubkey] ?? 0,
-    heldCountWithIdentifier: (identifier) => contents.heldCounts?.byIdentifier?.[identifier] ?? 0,
+    heldCountByAuthor: (pubkey, atMost) => Math.min(atMost, contents.heldCounts?.byAuthor?.[pubkey] ?? 0),
+    heldCountWithIdentifier: (identifier, atMost) => Math.min(atMost, contents.heldCounts?.byIdentifier?.[identifier] ?? 0),
     repositoriesCreatedSince: (author) => contents.heldCounts?.repositoriesCreated?.[author] ?? 0,
     isHeldBy: (id, pubkey) => held.some((entry) => entry.id === id && (entry.pubkey === undefined || entry.pubkey === pubkey)),
     isHeldCoordinate: (coordinate) => held.some((entry) => entry.coordinate === coordinate),

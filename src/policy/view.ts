@@ -33,9 +33,10 @@ export interface ServerView extends AcceptedView {
   isHeld(id: string): boolean;
   /** This event is held, and `pubkey` wrote it. */
   isHeldBy(id: string, pubkey: string): boolean;
-  heldCountByAuthor(pubkey: string): number;
-  /** Held events of repositories with this `d`, whoever wrote them. */
-  heldCountWithIdentifier(identifier: string): number;
+  /** Held events of this author, counted up to `atMost`. */
+  heldCountByAuthor(pubkey: string, atMost: number): number;
+  /** Held events of repositories with this `d`, whoever wrote them, counted up to `atMost`. */
+  heldCountWithIdentifier(identifier: string, atMost: number): number;
   /** Repositories this author's announcements created since `since` (unix seconds). */
   repositoriesCreatedSince(author: string, since: number): number;
   /** The id of the author's kind 5 that deleted this event, if any. */

@@ -61,8 +61,9 @@ export interface Purgatory {
   hold(event: NostrEvent, now: number, ttlSeconds: number): boolean;
   isHeld(id: string): boolean;
   isHeldBy(id: string, pubkey: string): boolean;
-  heldCountByAuthor(pubkey: string): number;
-  heldCountWithIdentifier(identifier: string): number;
+  /** Held events of this author, counted up to `atMost` (a limit needs no more, and counting stays bounded). */
+  heldCountByAuthor(pubkey: string, atMost: number): number;
+  heldCountWithIdentifier(identifier: string, atMost: number): number;
   /** The policy created this author's repository (for the per-hour limit). */
   recordRepositoryCreation(author: string, repository: string, now: number): void;
   repositoriesCreatedSince(author: string, since: number): number;
@@ -128,8 +129,10 @@ export function purgatory(db: Db): Purgatory {
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
     ),
     count: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM held_events"),
-    countByAuthor: db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM held_events WHERE pubkey = ?"),
-    countWithIdentifier: db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM held_events WHERE identifier = ?"),
+    countByAuthor: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE pubkey = ? LIMIT ?)"),
+    countWithIdentifier: db.prepare<[string, number], { count: number }>(
+      "SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE identifier = ? LIMIT ?)",
+    ),
     recordCreation: db.prepare("INSERT INTO repository_creations (author, repository, at) VALUES (?, ?, ?)"),
     creationsSince: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM repository_creations WHERE author = ? AND at >= ?"),
     announcements: db.prepare<[number, string], HeldRow>(
@@ -244,8 +247,8 @@ export function purgatory(db: Db): Purgatory {
     hold: (event, now, ttlSeconds) => hold(event, now, ttlSeconds),
     isHeld: (id) => statements.byId.get(id) !== undefined,
     isHeldBy: (id, pubkey) => statements.authorsHeld.get(id, pubkey) !== undefined,
-    heldCountByAuthor: (pubkey) => statements.countByAuthor.get(pubkey)!.count,
-    heldCountWithIdentifier: (identifier) => statements.countWithIdentifier.get(identifier)!.count,
+    heldCountByAuthor: (pubkey, atMost) => statements.countByAuthor.get(pubkey, atMost)!.count,
+    heldCountWithIdentifier: (identifier, atMost) => statements.countWithIdentifier.get(identifier, atMost)!.count,
     recordRepositoryCreation: (author, repository, now) => void statements.recordCreation.run(author, repository, now),
     repositoriesCreatedSince: (author, since) => statements.creationsSince.get(author, since)!.count,
     isHeldCoordinate: (coordinate) => statements.coordinateHeld.get(coordinate) !== undefined,

@@ -40,3 +40,21 @@ export function serverView(index: AcceptedIndex, purgatory: Purgatory, deleted: 
     deletionOf: deleted.deletionOf,
   };
 }
+
+/**
+ * The announcement look-ups of `view`, remembered for one decision: the maintainer graph is
+ * read by several rules and by the git facts of the same event, and each read parses rows.
+ */
+export function viewForOneDecision(view: ServerView): ServerView {
+  const byIdentifier = new Map<string, KnownAnnouncement[]>();
+  const announcementsWithIdentifier = (identifier: string) => {
+    let found = byIdentifier.get(identifier);
+    if (found === undefined) byIdentifier.set(identifier, (found = view.announcementsWithIdentifier(identifier)));
+    return found;
+  };
+  return {
+    ...view,
+    announcementsWithIdentifier,
+    announcement: (owner, identifier) => announcementsWithIdentifier(identifier).find((announcement) => announcement.owner === owner),
+  };
+}

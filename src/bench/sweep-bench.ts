@@ -3,18 +3,16 @@
 // file size, for a number of held entries. Figures only; nothing asserts on them.
 
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import type { NostrEvent } from "nostr-tools";
 import { loadConfig } from "../config.js";
 import { cliPath } from "../paths.js";
 import { openPurgatoryContext } from "../plugin/purgatory-context.js";
 import { releaseRepository } from "../plugin/release.js";
 import { catchUp, pruneHistory, sweep } from "../plugin/sweep.js";
 import type { Lane } from "../plugin/sweep.js";
-import { writeTransaction } from "../purgatory/database.js";
+import { fakeState, holdMany, randomPubkey } from "./held-store.js";
 
 export interface SweepFigures {
   held: number;
@@ -33,21 +31,6 @@ function serialised(): Lane {
     const result = tail.then(work);
     tail = result.catch(() => undefined);
     return result;
-  };
-}
-
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-
-/** A held state as the store keeps it (the store does not check signatures; strfry did). */
-function fakeState(pubkey: string, identifier: string, createdAt: number): NostrEvent {
-  return {
-    id: hex(32),
-    pubkey,
-    created_at: createdAt,
-    kind: 30618,
-    tags: [["d", identifier], ["refs/heads/main", hex(20)], ["HEAD", "ref: refs/heads/main"]],
-    content: "",
-    sig: hex(64),
   };
 }
 
@@ -81,11 +64,8 @@ export async function benchSweep(dir: string, held: number): Promise<SweepFigure
   const storePath = join(config.dataDir, "purgatory.sqlite");
   try {
     const now = Math.floor(Date.now() / 1000);
-    const pubkey = hex(32);
-    writeTransaction(context.db, () => {
-      for (let index = 0; index < held; index++) context.purgatory.hold(fakeState(pubkey, `repo-${index % 1000}`, now - index), now, 1800);
-    })();
-    context.db.pragma("wal_checkpoint(TRUNCATE)");
+    const pubkey = randomPubkey();
+    holdMany(context, pubkey, held, now);
     const heldMiB = fileMiB(storePath);
     const lane = serialised();
     const options = { historyRetentionSeconds: 30 * 86_400 };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { git, gitSandbox } from "./git-fixture.js";
@@ -34,6 +34,13 @@ function pushedRepository() {
 const one = pushedRepository();
 const two = pushedRepository();
 const three = pushedRepository();
+/** A layout the direct reader leaves to git (an alternates file): these exercise the cat-file pool. */
+function askedOfGit(repository: ReturnType<typeof pushedRepository>) {
+  const bare = sandbox.copy(repository.bare);
+  writeFileSync(join(bare, "objects", "info", "alternates"), "");
+  return { ...repository, bare };
+}
+const [oneByGit, twoByGit, threeByGit] = [askedOfGit(one), askedOfGit(two), askedOfGit(three)];
 /** A copy of `one` that a test may change, with `one`'s working repository to push more into it. */
 const copyOfOne = () => ({ ...one, bare: sandbox.copy(one.bare) });
 
@@ -161,31 +168,43 @@ describe("objectChecker", () => {
     });
   });
 
-  describe("the pool", () => {
+  it("reads the object store and refs/nostr directly: no process starts, however many repositories", async () => {
+    const checker = newChecker();
+    closeAll();
+    await waitUntil(() => runningChildren() === 0, "earlier tests' processes are gone");
+    git(two.bare, "update-ref", `refs/nostr/${eventId}`, two.main);
+    for (const { bare, main } of [one, two, three]) assert.deepEqual(await checker.missingObjects(bare, [main, absent]), [absent]);
+    assert.equal(await checker.nostrRef(two.bare, eventId), two.main);
+    assert.equal(await checker.nostrRef(one.bare, eventId), undefined);
+    assert.equal(runningChildren(), 0);
+    git(two.bare, "update-ref", "-d", `refs/nostr/${eventId}`);
+  });
+
+  describe("the pool (for layouts left to git cat-file)", () => {
     it("with room for one process, still answers correctly for two repositories asked in turn", async () => {
-      git(two.bare, "update-ref", `refs/nostr/${eventId}`, two.main);
+      git(twoByGit.bare, "update-ref", `refs/nostr/${eventId}`, twoByGit.main);
       const checker = newChecker({ maxProcesses: 1 });
       for (let round = 0; round < 3; round += 1) {
-        assert.deepEqual(await checker.missingObjects(one.bare, [one.main, two.main]), [two.main]);
-        assert.deepEqual(await checker.missingObjects(two.bare, [one.main, two.main]), [one.main]);
-        assert.equal(await checker.nostrRef(one.bare, eventId), undefined);
-        assert.equal(await checker.nostrRef(two.bare, eventId), two.main);
+        assert.deepEqual(await checker.missingObjects(oneByGit.bare, [oneByGit.main, twoByGit.main]), [twoByGit.main]);
+        assert.deepEqual(await checker.missingObjects(twoByGit.bare, [oneByGit.main, twoByGit.main]), [oneByGit.main]);
+        assert.equal(await checker.nostrRef(oneByGit.bare, eventId), undefined);
+        assert.equal(await checker.nostrRef(twoByGit.bare, eventId), twoByGit.main);
       }
-      git(two.bare, "update-ref", "-d", `refs/nostr/${eventId}`);
+      git(twoByGit.bare, "update-ref", "-d", `refs/nostr/${eventId}`);
     });
 
     it(
       "with room for one process, answers correctly for two repositories asked at once",
       async () => {
         const checker = newChecker({ maxProcesses: 1 });
-        const [fromOne, fromTwo] = await Promise.all([checker.missingObjects(one.bare, [one.main]), checker.missingObjects(two.bare, [two.main])]);
+        const [fromOne, fromTwo] = await Promise.all([checker.missingObjects(oneByGit.bare, [oneByGit.main]), checker.missingObjects(twoByGit.bare, [twoByGit.main])]);
         assert.deepEqual(fromOne, []);
         assert.deepEqual(fromTwo, []);
       },
     );
 
     it("keeps a process busy with a question alive, with the shortest idle time, after questions in turn", async () => {
-      const { bare, main } = one;
+      const { bare, main } = oneByGit;
       const checker = newChecker({ idleMilliseconds: 0 });
       await checker.missingObjects(bare, [main]);
       await checker.missingObjects(bare, [main]);
@@ -196,7 +215,7 @@ describe("objectChecker", () => {
     it(
       "keeps a process busy with a question alive, after two questions to it overlapped",
       async () => {
-        const { bare, main } = one;
+        const { bare, main } = oneByGit;
         const checker = newChecker({ idleMilliseconds: 0 });
         // Two overlapping questions each arm an idle timer; the second overwrites the first.
         await Promise.all([checker.missingObjects(bare, [main]), checker.missingObjects(bare, [main])]);
@@ -208,7 +227,7 @@ describe("objectChecker", () => {
     );
 
     it("runs one process per repository up to the bound", async () => {
-      const repositories = [one, two, three];
+      const repositories = [oneByGit, twoByGit, threeByGit];
       const checker = newChecker({ maxProcesses: 2 });
       closeAll();
       await waitUntil(() => runningChildren() === 0, "earlier tests' processes are gone");
@@ -220,8 +239,8 @@ describe("objectChecker", () => {
   });
 
   it("close() stops every process; a later question starts a new one", async () => {
-    const { bare, main } = one;
-    const other = two;
+    const { bare, main } = oneByGit;
+    const other = twoByGit;
     const checker = newChecker();
     closeAll();
     await waitUntil(() => runningChildren() === 0, "earlier tests' processes are gone");

@@ -1,6 +1,7 @@
 // "Does this repository have these objects?" is asked for every state and PR event, on
-// strfry's hot path. One long-lived `git cat-file --batch-check` per repository answers it
-// without spawning a process per event (it also resolves `refs/nostr/<id>` for PR events);
+// strfry's hot path. The object store is read directly (src/git/object-store.ts) where its
+// layout allows, so no process starts however many repositories are hosted; otherwise one
+// long-lived `git cat-file --batch-check` per repository answers it (and `refs/nostr/<id>`);
 // the pool is bounded (a checker with questions in flight is never evicted, so the bound gives
 // way under load rather than answers) and idle checkers are closed.
 
@@ -10,6 +11,7 @@ import { createInterface } from "node:readline";
 import { isHex64 } from "../nostr/event.js";
 import { isObjectId } from "../nostr/repository-state.js";
 import { gitBinary } from "./git-binary.js";
+import { hasObject, readRefDirectly, refsAreFiles } from "./object-store.js";
 import { gitEnvironment } from "./run.js";
 
 interface Checker {
@@ -106,17 +108,24 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
   return {
     async missingObjects(repository, oids) {
       // Anything that is not an object id never reaches git's stdin (no newline injection).
-      const valid = oids.filter(isObjectId);
       const missing = oids.filter((oid) => !isObjectId(oid));
-      if (valid.length === 0) return missing;
-      const lines = await query(repository, valid);
-      valid.forEach((oid, index) => {
+      // Read from the object store directly where its layout allows; git answers the rest.
+      const unread: string[] = [];
+      for (const oid of oids.filter(isObjectId)) {
+        const found = hasObject(repository, oid);
+        if (found === undefined) unread.push(oid);
+        else if (!found) missing.push(oid);
+      }
+      if (unread.length === 0) return missing;
+      const lines = await query(repository, unread);
+      unread.forEach((oid, index) => {
         if (!lines[index]!.startsWith(`${oid} `) || lines[index]!.endsWith(" missing")) missing.push(oid);
       });
       return missing;
     },
     async nostrRef(repository, eventId) {
       if (!isHex64(eventId)) return undefined;
+      if (refsAreFiles(repository)) return readRefDirectly(repository, `refs/nostr/${eventId}`);
       const [line = ""] = await query(repository, [`refs/nostr/${eventId}`]);
       const [oid = "", type] = line.split(" ");
       return isObjectId(oid) && type !== "missing" ? oid : undefined;

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { NostrEvent } from "nostr-tools";
@@ -92,8 +92,9 @@ const nostrRef = (event: NostrEvent) => `refs/nostr/${event.id}`;
 const contributor = newIdentity();
 const user = { relay: "grasp-relay", git: "grasp-git", group: "grasp" };
 
-function processUser(pid: number): string {
-  return execFileSync("ps", ["-o", "user=", "-p", String(pid)], { encoding: "utf8" }).trim();
+/** The user id a process runs as: /proc/<pid> belongs to it. */
+function processUid(pid: number): number {
+  return statSync(`/proc/${pid}`).uid;
 }
 
 /** The pids in a process group that have `argument` among their arguments. */
@@ -133,11 +134,11 @@ describe("the production deployment (strfry + nginx + fcgiwrap, two users), over
   onStack("runs strfry and the policy as grasp-relay and fcgiwrap as grasp-git, sharing the group grasp", async ({ stack: server, relay: socket, served, announced }) => {
     const strfry = server.processes.find((entry) => entry.name === "strfry")!;
     const fcgiwrap = server.processes.find((entry) => entry.name === "fcgiwrap")!;
-    assert.equal(processUser(strfry.pid), user.relay);
+    assert.equal(processUid(strfry.pid), idsOf(user.relay).uid);
     const policy = groupProcesses(strfry.pid, "policy");
     assert.ok(policy.length > 0, "strfry started the policy process");
-    for (const pid of policy) assert.equal(processUser(pid), user.relay, "the policy runs as strfry's user");
-    assert.equal(processUser(fcgiwrap.pid), user.git);
+    for (const pid of policy) assert.equal(processUid(pid), idsOf(user.relay).uid, "the policy runs as strfry's user");
+    assert.equal(processUid(fcgiwrap.pid), idsOf(user.git).uid);
 
     const repository = await announced("two-users");
     const work = workingRepository();
@@ -349,11 +350,28 @@ describe("the production deployment (strfry + nginx + fcgiwrap, two users), over
     assert.equal((await server.cli(["doctor"])).status, 0, "healthy again after the fix");
   });
 
-  onStack("the generated files pass nginx -t and systemd-analyze verify", async ({ stack: server }) => {
+  onStack("the generated files pass nginx -t (without and with TLS) and systemd-analyze verify", async ({ stack: server }) => {
     const paths = stackPaths(server.dir);
     const nginx = spawnSync("nginx", ["-t", "-c", paths.stackNginxConf], { encoding: "utf8" });
     assert.equal(nginx.status, 0, nginx.stderr);
     assert.match(nginx.stderr, /syntax is ok/);
+
+    // The TLS site for a public host, with a throwaway certificate, under the stack's nginx.conf.
+    const tls = tempDir("grasp-stack-tls-");
+    const openssl = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=git.example.com", "-keyout", join(tls, "key.pem"), "-out", join(tls, "cert.pem")], { encoding: "utf8" });
+    if (openssl.error === undefined && openssl.status === 0) {
+      const prefix = join(tls, "root");
+      const deployed = await server.cli(["deploy", "--host", "git.example.com", "--prefix", prefix, "--tls-certificate", join(tls, "cert.pem"), "--tls-key", join(tls, "key.pem"), "--json"]);
+      assert.equal(deployed.status, 0, deployed.stderr);
+      mkdirSync(join(prefix, "var/log/nginx"), { recursive: true });
+      const main = readFileSync(paths.stackNginxConf, "utf8").replace(paths.nginxSitePath, join(prefix, "etc/nginx/sites-available/grasp-purgatory.conf"));
+      writeFileSync(join(tls, "nginx.conf"), main);
+      const tested = spawnSync("nginx", ["-t", "-c", join(tls, "nginx.conf")], { encoding: "utf8" });
+      assert.equal(tested.status, 0, tested.stderr);
+      assert.match(readFileSync(join(prefix, "etc/nginx/sites-available/grasp-purgatory.conf"), "utf8"), /listen 443 ssl;/);
+    } else if (required) {
+      assert.fail(`CI=true checks the TLS site too, which needs openssl: apt-get install -y openssl (${openssl.error?.message ?? openssl.stderr})`);
+    }
     const analyzer = spawnSync("systemd-analyze", ["--version"], { encoding: "utf8" });
     if (analyzer.error !== undefined) {
       if (required) assert.fail("CI=true needs systemd-analyze: apt-get install -y systemd");

@@ -2,7 +2,7 @@
 // http-backend runs hooks with the web server's environment, not ours) and run the
 // project's hooks/<name> with this same Node.js.
 
-import { chmod, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../config.js";
 import { settingsEnvironment } from "../config.js";
@@ -50,7 +50,8 @@ export async function installHooks(repositoryPath: string, installation: HookIns
     const wanted = hookWrapper(name, installation);
     const current = await readFile(path, "utf8").catch(() => undefined);
     if (current === wanted) {
-      await chmod(path, 0o755);
+      // Only when needed: a hook root installed belongs to root, and chmod by another user fails.
+      if (((await stat(path)).mode & 0o777) !== 0o755) await chmod(path, 0o755);
       continue;
     }
     const temporary = `${path}.${process.pid}.tmp`;

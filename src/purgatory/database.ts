@@ -69,7 +69,8 @@ function unwritableStoreFile(path: string): string | undefined {
     try {
       accessSync(file, constants.W_OK);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      // Only a permission problem is one to explain here; anything else keeps its own message.
+      if (!["EACCES", "EPERM", "EROFS"].includes((error as NodeJS.ErrnoException).code ?? "")) continue;
       const accounts = readAccounts();
       const { uid, gid, mode } = statSync(file);
       const me = describeUid(accounts, process.geteuid?.() ?? -1);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { announcementOf, benchAuthor, kind, missingObjectId, requestLine, stateOf } from "./bench-events.js";
 import type { BenchAuthor } from "./bench-events.js";
 import { copyTemplate } from "./bench-git.js";
+import { measuredStretch } from "./cpu-profile.js";
 import type { TemplateRepository } from "./bench-git.js";
 import { describeAnswers, interleaved, medianRatio } from "./interleave.js";
 import type { PipeFigures } from "./interleave.js";
@@ -18,6 +19,8 @@ export const benchServiceHost = "127.0.0.1:7777";
 
 export interface Workload {
   name: string;
+  /** Names its CPU profile. */
+  label: string;
   /** What every answer of ours should be, to check that the workload measures what it says. */
   expected: string;
   events(author: BenchAuthor, identifier: string, count: number): string[];
@@ -28,17 +31,20 @@ const coordinateOf = (author: BenchAuthor, identifier: string) => `${kind.announ
 export const workloads: readonly Workload[] = [
   {
     name: "unrelated kind 1 (rejected)",
+    label: "answers-unrelated",
     expected: "reject",
     events: (author, _, count) => Array.from({ length: count }, (_, index) => requestLine(author.sign(kind.note, [], `note ${index}`))),
   },
   {
     name: "kind 1621 on an accepted repository",
+    label: "answers-issues",
     expected: "accept",
     events: (author, identifier, count) =>
       Array.from({ length: count }, (_, index) => requestLine(author.sign(kind.issue, [["a", coordinateOf(author, identifier)]], `issue ${index}`))),
   },
   {
     name: "held states",
+    label: "answers-held-states",
     expected: "shadowReject",
     events: (author, identifier, count) => Array.from({ length: count }, () => requestLine(stateOf(author, identifier, missingObjectId()))),
   },
@@ -67,7 +73,7 @@ export async function benchAnswers(dir: string, template: TemplateRepository, wo
   const gitRoot = join(dir, "git");
   mkdirSync(gitRoot, { recursive: true });
   copyTemplate(template, gitRoot, author.npub, identifier);
-  const policy = startPolicy(policyEnvironment(gitRoot, join(dir, "data"), benchServiceHost));
+  const policy = startPolicy(policyEnvironment(gitRoot, join(dir, "data"), benchServiceHost), workload.label);
   const baseline = startNoOpPlugin(dir);
   try {
     const warmUpCount = Math.max(50, Math.floor(count / 10));
@@ -76,7 +82,7 @@ export async function benchAnswers(dir: string, template: TemplateRepository, wo
     const lines = workload.events(author, identifier, count);
     progress(`policy answers, ${workload.name}: ${count} events`);
     await interleaved([{ plugin: baseline, lines: warmUp }, { plugin: policy, lines: warmUp }], warmUp.length);
-    const [baselineFigures, oursFigures] = await interleaved([{ plugin: baseline, lines }, { plugin: policy, lines }], chunkSize);
+    const [baselineFigures, oursFigures] = await measuredStretch([workload.label], () => interleaved([{ plugin: baseline, lines }, { plugin: policy, lines }], chunkSize));
     const perEvent = (figures: PipeFigures) => median(figures.chunkMs) / chunkSize;
     return {
       name: workload.name,

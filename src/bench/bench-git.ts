@@ -48,13 +48,21 @@ export interface TemplateRepository {
   commit: string;
 }
 
-/** A bare repository with one commit on main; copies of it are repositories with data. */
-export function templateRepository(path: string): TemplateRepository {
+/**
+ * A bare repository with a short history on main, packed as a clone or a large push leaves
+ * it (object look-ups then go through a pack index); copies of it are repositories with data.
+ */
+export function templateRepository(path: string, commits = 20): TemplateRepository {
   hooklessRepository(path);
-  const tree = git(["mktree"], { cwd: path });
-  const commit = git(["commit-tree", "-m", "template", tree], { cwd: path });
+  let commit = "";
+  for (let index = 0; index < commits; index++) {
+    const blob = git(["hash-object", "-w", "--stdin"], { cwd: path, input: `version ${index}\n` });
+    const tree = git(["mktree"], { cwd: path, input: `100644 blob ${blob}\tfile.txt\n` });
+    commit = git(["commit-tree", "-m", `version ${index}`, ...(commit === "" ? [] : ["-p", commit]), tree], { cwd: path });
+  }
   git(["update-ref", "refs/heads/main", commit], { cwd: path });
   git(["symbolic-ref", "HEAD", "refs/heads/main"], { cwd: path });
+  git(["repack", "-a", "-d", "-q"], { cwd: path });
   return { path, commit };
 }
 

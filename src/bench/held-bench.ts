@@ -9,6 +9,7 @@ import { loadConfig } from "../config.js";
 import { benchServiceHost } from "./answers-bench.js";
 import { announcementOf, benchAuthor, missingObjectId, requestLine, stateOf } from "./bench-events.js";
 import { copyTemplate } from "./bench-git.js";
+import { measuredStretch } from "./cpu-profile.js";
 import type { TemplateRepository } from "./bench-git.js";
 import { fillStore } from "./held-store.js";
 import { describeAnswers, interleaved } from "./interleave.js";
@@ -39,19 +40,22 @@ export async function benchHeldStore(dir: string, template: TemplateRepository, 
   progress(`${held} held entries: filling the store`);
   const empty = prepare(join(dir, "empty"), template, 0);
   const full = prepare(join(dir, "full"), template, held);
-  const policies = [startPolicy(empty.env), startPolicy(full.env)] as const;
+  const policies = [startPolicy(empty.env, "held-empty"), startPolicy(full.env, `held-${held}`)] as const;
   const problems: string[] = [];
   try {
     const lines = (author: typeof empty.author, count: number) => Array.from({ length: count }, () => requestLine(stateOf(author, "bench", missingObjectId())));
     const warmUp = (author: typeof empty.author) => [requestLine(announcementOf(author, "bench", benchServiceHost)), ...lines(author, Math.max(50, events / 10))];
     await interleaved([{ plugin: policies[0], lines: warmUp(empty.author) }, { plugin: policies[1], lines: warmUp(full.author) }], chunkSize);
     progress(`${held} held entries: ${events} state decisions each, against an empty store`);
-    const [figuresEmpty, figuresFull] = await interleaved(
-      [
-        { plugin: policies[0], lines: lines(empty.author, events) },
-        { plugin: policies[1], lines: lines(full.author, events) },
-      ],
-      chunkSize,
+    const labels = ["held-empty", `held-${held}`];
+    const [figuresEmpty, figuresFull] = await measuredStretch(labels, () =>
+      interleaved(
+        [
+          { plugin: policies[0], lines: lines(empty.author, events) },
+          { plugin: policies[1], lines: lines(full.author, events) },
+        ],
+        chunkSize,
+      ),
     );
     for (const [name, figures] of [["empty store", figuresEmpty!], [`${held} held`, figuresFull!]] as const) {
       if ([...figures.answers.keys()].some((key) => !key.startsWith("shadowReject"))) problems.push(`${name}: ${describeAnswers(figures.answers)}`);

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { cliPath } from "../paths.js";
+import { profileArguments } from "./cpu-profile.js";
 import { elapsedMs } from "./measure.js";
 
 export interface PluginAnswer {
@@ -53,8 +54,8 @@ export function startPlugin(args: readonly string[], env: NodeJS.ProcessEnv = {}
   };
 }
 
-/** The policy process (the daemon inside it included) with the settings in `env`. */
-export const startPolicy = (env: NodeJS.ProcessEnv) => startPlugin([cliPath, "policy"], env);
+/** The policy process (the daemon inside it included) with the settings in `env`; `label` names its CPU profile. */
+export const startPolicy = (env: NodeJS.ProcessEnv, label: string) => startPlugin([...profileArguments(label), cliPath, "policy"], env);
 
 /** The baseline: a Node plugin that accepts everything and does nothing else. */
 export function startNoOpPlugin(dir: string): PipedPlugin {

@@ -11,6 +11,7 @@ import { benchServiceHost } from "./answers-bench.js";
 import { announcementOf, benchAuthor, missingObjectId, requestLine, stateOf } from "./bench-events.js";
 import type { BenchAuthor } from "./bench-events.js";
 import { copyTemplate } from "./bench-git.js";
+import { measuredStretch } from "./cpu-profile.js";
 import type { TemplateRepository } from "./bench-git.js";
 import { describeAnswers, interleaved } from "./interleave.js";
 import type { PipeFigures } from "./interleave.js";
@@ -30,19 +31,20 @@ export interface RepositoryFigures {
 }
 
 interface Hosting {
+  label: string;
   policy: PipedPlugin;
   author: BenchAuthor;
   identifiers: string[];
 }
 
-async function host(dir: string, template: TemplateRepository, repositories: number, events: number): Promise<Hosting> {
+async function host(dir: string, template: TemplateRepository, repositories: number, events: number, label: string): Promise<Hosting> {
   const author = benchAuthor(repositories + events * 2 + 1000);
   const gitRoot = join(dir, "git");
   mkdirSync(gitRoot, { recursive: true });
   const identifiers = Array.from({ length: repositories }, (_, index) => `repo-${index}`);
   for (const identifier of identifiers) copyTemplate(template, gitRoot, author.npub, identifier);
-  const policy = startPolicy(policyEnvironment(gitRoot, join(dir, "data"), benchServiceHost));
-  return { policy, author, identifiers };
+  const policy = startPolicy(policyEnvironment(gitRoot, join(dir, "data"), benchServiceHost), label);
+  return { label, policy, author, identifiers };
 }
 
 function shuffled<T>(items: readonly T[]): T[] {
@@ -57,8 +59,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 const randomOf = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 
 export async function benchRepositories(dir: string, template: TemplateRepository, repositories: number, events: number, chunkSize: number): Promise<RepositoryFigures> {
-  const one = await host(join(dir, "one"), template, 1, events);
-  const many = await host(join(dir, "many"), template, repositories, events);
+  const one = await host(join(dir, "one"), template, 1, events, "repositories-one");
+  const many = await host(join(dir, "many"), template, repositories, events, `repositories-${repositories}`);
   const problems: string[] = [];
   try {
     progress(`${repositories} repositories: announcing them`);
@@ -84,7 +86,9 @@ export async function benchRepositories(dir: string, template: TemplateRepositor
     const linesOne = states(one, () => one.identifiers[0]!, events);
     const linesMany = states(many, () => randomOf(many.identifiers), events);
     const counters = await Promise.all([countNewTasks(one.policy.pid), countNewTasks(many.policy.pid)]);
-    const [figuresOne, figuresMany] = await interleaved([{ plugin: one.policy, lines: linesOne }, { plugin: many.policy, lines: linesMany }], chunkSize);
+    const [figuresOne, figuresMany] = await measuredStretch([one.label, many.label], () =>
+      interleaved([{ plugin: one.policy, lines: linesOne }, { plugin: many.policy, lines: linesMany }], chunkSize),
+    );
     const [tasksOne, tasksMany] = await Promise.all(counters.map((counter) => counter.stop()));
     for (const [name, figures] of [["one repository", figuresOne!], [`${repositories} repositories`, figuresMany!]] as const) {
       if ([...figures.answers.keys()].some((key) => !key.startsWith("shadowReject"))) problems.push(`${name}: ${describeAnswers(figures.answers)}`);

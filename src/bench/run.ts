@@ -6,14 +6,17 @@
 //   npm run bench                      # the full run (about 5 minutes on 2 cores)
 //   npm run bench -- --quick           # fewer runs, 100 repositories, 10,000 held entries
 //   npm run bench -- --only push,held  # some sections: push, answers, repositories, held, sweep
+//   npm run bench -- --quick --only answers --cpu-prof /tmp/prof
+//                                      # the policy processes write CPU profiles; where their time went
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { benchAnswers, unexpectedAnswers, workloads } from "./answers-bench.js";
 import type { AnswerFigures } from "./answers-bench.js";
 import { templateRepository } from "./bench-git.js";
+import { profilePoliciesInto, summariseProfiles } from "./cpu-profile.js";
 import { formatGoalTable } from "./goal-table.js";
 import type { GoalRow } from "./goal-table.js";
 import { benchHeldStore } from "./held-bench.js";
@@ -40,7 +43,7 @@ interface Settings {
 const sections = ["push", "answers", "repositories", "held", "sweep"] as const;
 type Section = (typeof sections)[number];
 
-function settingsFrom(argv: readonly string[]): { quick: boolean; settings: Settings; only: Set<Section> } {
+function settingsFrom(argv: readonly string[]): { quick: boolean; settings: Settings; only: Set<Section>; profileDir: string | undefined } {
   const quick = argv.includes("--quick");
   const settings: Settings = quick
     ? { pushRounds: 5, hookRuns: 10, answerEvents: 500, chunk: 50, repositories: 100, stateEvents: 500, held: 10_000, sweepHeld: [1000, 10_000] }
@@ -50,7 +53,8 @@ function settingsFrom(argv: readonly string[]): { quick: boolean; settings: Sett
   if (process.env.BENCH_HELD !== undefined) settings.sweepHeld = process.env.BENCH_HELD.split(",").map(Number);
   const onlyAt = argv.indexOf("--only");
   const only = new Set<Section>(onlyAt === -1 ? sections : (argv[onlyAt + 1] ?? "").split(",").filter((name): name is Section => (sections as readonly string[]).includes(name)));
-  return { quick, settings, only };
+  const profileAt = argv.indexOf("--cpu-prof");
+  return { quick, settings, only, profileDir: profileAt === -1 ? undefined : resolve(argv[profileAt + 1] ?? "bench-profiles") };
 }
 
 const count = (value: number) => value.toLocaleString("en-US");
@@ -193,7 +197,11 @@ async function withoutLogs<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const { quick, settings, only } = settingsFrom(process.argv.slice(2));
+  const { quick, settings, only, profileDir } = settingsFrom(process.argv.slice(2));
+  if (profileDir !== undefined) {
+    mkdirSync(profileDir, { recursive: true });
+    profilePoliciesInto(profileDir);
+  }
   const dir = mkdtempSync(join(tmpdir(), "grasp-bench-"));
   const startedAt = Date.now();
   const loadBefore = loadavg()[0]!;
@@ -249,8 +257,10 @@ async function main(): Promise<void> {
   );
   console.log("");
   console.log(formatGoalTable(rows));
+  if (profileDir !== undefined) notes.push(`the policy processes of rows 4 to 6 were profiled (${profileDir}): their figures are slower than usual`);
   for (const note of notes) console.log(`note: ${note}`);
   for (const lines of details) console.log(["", ...lines].join("\n"));
+  for (const lines of summariseProfiles()) console.log(["", ...lines].join("\n"));
 }
 
 await main();

@@ -186,10 +186,13 @@ for (const backend of backends) {
       });
       assert.deepEqual(await relay.publish(elsewhere), acceptedAnswer);
       // Their replacement lists this server (so it is held until data arrives), then they withdraw it.
-      const replacement = hostedRepository(server, maintainer, repository.identifier).announcement();
+      const maintainersRepository = hostedRepository(server, maintainer, repository.identifier);
+      const replacement = maintainersRepository.announcement();
       assert.deepEqual(await relay.publish(replacement), purgatoryAnswer);
+      assert.ok(maintainersRepository.exists(), "the held replacement created its repository");
       const withdrawal = maintainer.sign({ kind: kind.deletion, tags: [["e", replacement.id]] });
       assert.deepEqual(await relay.publish(withdrawal), acceptedAnswer);
+      await waitUntil(() => !maintainersRepository.exists(), "the withdrawn announcement's empty repository is removed");
 
       assert.deepEqual(await served(elsewhere), [elsewhere.id], "strfry still serves the accepted announcement");
       const next = work.commit("by the maintainer's maintainer");

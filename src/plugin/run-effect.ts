@@ -74,7 +74,8 @@ export async function runEffect(effect: Effect, context: EffectRunContext, now: 
   }
   const path = repositoryPath(context.gitRoot, effect.owner, effect.identifier);
   if (!existsSync(path)) return;
-  if (context.view.announcement(effect.owner, effect.identifier) !== undefined) return;
+  // Kept while an accepted or held announcement still asks this server to host it.
+  if (context.view.announcement(effect.owner, effect.identifier)?.listsService === true) return;
   const hasData = await readBranchesAndTags(path).then((refs) => refs.size > 0, () => true);
   if (!hasData) await rm(path, { recursive: true, force: true });
 }

@@ -147,7 +147,13 @@ export function deploy(deployment: Deployment, run: DeployRun): DeployResult {
   const manifest = readManifest(manifestTarget);
   const files = planWrites(rendered, readCurrent, manifest, { out, force: run.force });
   if (run.setup && !isRoot()) throw new GraspError("--setup creates users and directories: run deploy --setup as root (sudo)", ExitCode.usage);
-  applyWrites(files, manifestTarget, manifest, "grasp-purgatory deploy");
+  try {
+    applyWrites(files, manifestTarget, manifest, "grasp-purgatory deploy");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM") throw error;
+    throw new GraspError(`${(error as Error).message}: run deploy as root (sudo), or write the files elsewhere with --out <dir> (to review) or --prefix <dir>`, ExitCode.failure);
+  }
   const accounts = readAccounts();
   const directoryOf = (path: string) => (existsSync(path) ? statSync(path) : undefined);
   const setup = planSetup(deployment, accounts, directoryOf, { stack: run.stack });

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after } from "node:test";
+import { accessProblem } from "../../src/deploy/permissions.js";
 import { freePort } from "../../src/deploy/stack.js";
 import { cliPath } from "../../src/paths.js";
 import type { DevServerProcess } from "./dev-server.js";
@@ -43,6 +44,12 @@ export function productionStackSkipReason(): string | undefined {
   if (process.geteuid?.() !== 0) return "the production stack needs root (it creates two system users and starts nginx): run the tests as root";
   if (!onPath("nginx")) return "nginx is not installed: apt-get install -y nginx";
   if (!existsSync("/usr/sbin/fcgiwrap")) return "fcgiwrap is not installed: apt-get install -y fcgiwrap";
+  // The two users run this checkout and strfry: a checkout under /root (0700) cannot work.
+  const nobody = { uid: 65534, gids: [65534] };
+  for (const path of [cliPath, strfryBinary(), process.execPath]) {
+    const problem = accessProblem(nobody, path, "r");
+    if (problem !== undefined) return `other users cannot read ${path} (no ${problem.want} on ${problem.path}): put the checkout and strfry where every user can read them (e.g. chmod o+rx on the directories on the way)`;
+  }
   return undefined;
 }
 

@@ -11,7 +11,11 @@ import { benchGitEnvironment, hooklessRepository, hostedPath, workingRepository 
 import type { WorkingRepository } from "./bench-git.js";
 import { connectPublisher, killPolicy, startDevStack, waitForDaemon } from "./dev-stack.js";
 import type { DevStack, RelayPublisher } from "./dev-stack.js";
+import { fileTail, hookTimes } from "./hook-trace.js";
 import { progress, sleep, timeProcess } from "./measure.js";
+
+/** Per hook name, each run's time inside the timed pushes (from git's trace). */
+export type HookRuns = Record<string, number[]>;
 
 export interface PushFigures {
   hookless: number[];
@@ -19,6 +23,8 @@ export interface PushFigures {
   noPolicy: number[];
   preReceive: number[];
   nodeNoop: number[];
+  hooksDaemonUp: HookRuns;
+  hooksNoPolicy: HookRuns;
   /** Pushes whose hooks said the daemon did not answer (the slow path) while it was up. */
   daemonUpFallbacks: number;
   /** The pre-receive hook's exit code on its last run (0: the no-op push was allowed). */
@@ -35,9 +41,11 @@ interface Target {
   work: WorkingRepository;
 }
 
-function push(target: Target): { ms: number; stderr: string } {
+function push(target: Target, hooks?: { trace: () => string; runs: HookRuns }): { ms: number; stderr: string } {
+  hooks?.trace();
   const pushed = timeProcess("git", target.work.pushArgs(target.url), { cwd: target.work.dir, env: benchGitEnvironment });
   if (pushed.status !== 0) throw new Error(`bench: git push to ${target.url} failed (${pushed.status}):\n${pushed.stderr}${pushed.stdout}`);
+  if (hooks !== undefined) for (const { hook, ms } of hookTimes(hooks.trace())) (hooks.runs[hook] ??= []).push(ms);
   return pushed;
 }
 
@@ -49,7 +57,10 @@ async function publishState(relay: RelayPublisher, state: ReturnType<typeof stat
 const saysDaemonDidNotAnswer = (stderr: string) => /daemon (did not answer|is not reachable)/.test(stderr);
 
 export async function benchPushes(dir: string, options: PushOptions): Promise<PushFigures> {
-  const stack: DevStack = await startDevStack(join(dir, "dev"));
+  // git http-backend and the hooks it runs inherit the server's environment: git traces them.
+  const tracePath = join(dir, "git-trace.json");
+  const trace = fileTail(tracePath);
+  const stack: DevStack = await startDevStack(join(dir, "dev"), { GIT_TRACE2_EVENT: tracePath });
   const relay = await connectPublisher(stack.relayUrl);
   try {
     const owner = benchAuthor();
@@ -61,10 +72,10 @@ export async function benchPushes(dir: string, options: PushOptions): Promise<Pu
     const hookless: Target = { url: `${stack.httpUrl}/${owner.npub}/bench-hookless.git`, work: workingRepository(join(dir, "work-hookless")) };
 
     // A new commit, a held state declaring it, the daemon answering: then the timed push.
-    const statePush = async () => {
+    const statePush = async (runs?: HookRuns) => {
       await publishState(relay, stateOf(owner, hookedId, hooked.work.commit()));
       await waitForDaemon(stack);
-      return push(hooked);
+      return push(hooked, runs === undefined ? undefined : { trace, runs });
     };
     // Warm-up: the first push releases the announcement; git and the page cache warm up.
     for (let warmUp = 0; warmUp < 2; warmUp++) {
@@ -73,14 +84,24 @@ export async function benchPushes(dir: string, options: PushOptions): Promise<Pu
       push(hookless);
     }
 
-    const figures: PushFigures = { hookless: [], daemonUp: [], noPolicy: [], preReceive: [], nodeNoop: [], daemonUpFallbacks: 0, preReceiveStatus: 0 };
+    const figures: PushFigures = {
+      hookless: [],
+      daemonUp: [],
+      noPolicy: [],
+      preReceive: [],
+      nodeNoop: [],
+      hooksDaemonUp: {},
+      hooksNoPolicy: {},
+      daemonUpFallbacks: 0,
+      preReceiveStatus: 0,
+    };
     const measure = {
       hookless: async () => {
         hookless.work.commit();
         figures.hookless.push(push(hookless).ms);
       },
       daemonUp: async () => {
-        const pushed = await statePush();
+        const pushed = await statePush(figures.hooksDaemonUp);
         figures.daemonUp.push(pushed.ms);
         if (saysDaemonDidNotAnswer(pushed.stderr)) figures.daemonUpFallbacks += 1;
       },
@@ -88,7 +109,7 @@ export async function benchPushes(dir: string, options: PushOptions): Promise<Pu
         await publishState(relay, stateOf(owner, hookedId, hooked.work.commit()));
         const killed = await waitForDaemon(stack);
         await killPolicy(killed);
-        figures.noPolicy.push(push(hooked).ms);
+        figures.noPolicy.push(push(hooked, { trace, runs: figures.hooksNoPolicy }).ms);
         // The release at the end of that push started the policy again (the relay restarts it
         // on the next event): let it settle before anything else is timed.
         await waitForDaemon(stack, killed).catch(() => undefined);

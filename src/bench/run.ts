@@ -96,6 +96,18 @@ function pushRows(figures: PushFigures): GoalRow[] {
   ];
 }
 
+function hookTable(figures: PushFigures): string[] {
+  const ms = (runs: number[] | undefined) => (runs === undefined ? "n/a" : `${median(runs).toFixed(0)} ms`);
+  const line = (name: string, push: number[], hooks: PushFigures["hooksDaemonUp"]) =>
+    `${name.padEnd(28)} ${`${median(push).toFixed(0)} ms`.padStart(8)}   ${ms(hooks["pre-receive"]).padStart(11)}   ${ms(hooks["post-receive"]).padStart(12)}`;
+  return [
+    "inside the hooked pushes of rows 1 and 2 (medians; hook run times from git's trace2 events)",
+    "push                             whole   pre-receive   post-receive",
+    line("daemon up", figures.daemonUp, figures.hooksDaemonUp),
+    line("no policy process running", figures.noPolicy, figures.hooksNoPolicy),
+  ];
+}
+
 function answerRows(figures: readonly AnswerFigures[], chunk: number): GoalRow[] {
   return figures.map((workload, index) => ({
     id: `4${"abc"[index]}`,
@@ -214,6 +226,7 @@ async function main(): Promise<void> {
     if (only.has("push")) {
       const figures = await benchPushes(join(dir, "push"), { rounds: settings.pushRounds, hookRuns: settings.hookRuns });
       rows.push(...pushRows(figures));
+      details.push(hookTable(figures));
       if (figures.daemonUpFallbacks > 0) notes.push(`row 1: ${figures.daemonUpFallbacks} push(es) said the daemon did not answer (slow path)`);
       if (figures.preReceiveStatus !== 0) notes.push(`row 3: the pre-receive hook exited ${figures.preReceiveStatus} on the no-op push`);
     }

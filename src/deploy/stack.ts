@@ -4,17 +4,15 @@
 // and fcgiwrap as their systemd units say (user, group, umask, command; fcgiwrap's socket as
 // its .socket unit makes it) and nginx with the generated site, then waits until each answers.
 
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, chownSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo, Server } from "node:net";
 import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { daemonSocketPath } from "../config.js";
 import { ExitCode, GraspError } from "../errors.js";
 import { errorMessage } from "../log.js";
 import { askDaemon } from "../plugin/daemon-client.js";
-import { relayRequest } from "../plugin/relay-request.js";
 import { findGroup, findUser, groupIdsOf, readAccounts } from "./accounts.js";
 import type { Accounts } from "./accounts.js";
 import type { Deployment } from "./deployment.js";
@@ -22,6 +20,8 @@ import { accessProblem } from "./permissions.js";
 import type { Want } from "./permissions.js";
 import { isRunning, launch, stopProcessGroup } from "./processes.js";
 import type { ProcessRecord } from "./processes.js";
+import { childrenOf, nip11Problem, relayProblem, requireFreePort, waitFor } from "./readiness.js";
+import { listenLikeSocketUnit } from "./socket-activation.js";
 import { parseUnit, serviceLaunch, socketSpec } from "./unit-file.js";
 import { wakePolicy } from "./wake-policy.js";
 
@@ -95,69 +95,6 @@ function idsOf(accounts: Accounts, user: string, group: string): { uid: number; 
   return { uid: found.uid, gid: foundGroup.gid };
 }
 
-/** The socket as grasp-fcgiwrap.socket makes it: listening, blocking, owned and mode-set. */
-async function listenLikeSocketUnit(spec: ReturnType<typeof socketSpec>, accounts: Accounts): Promise<{ fd: number; server: Server; finish(): void }> {
-  // libuv unlinks a listening socket's path when it closes the handle (at our exit, too): bind a
-  // temporary name and rename it into place once fcgiwrap holds the socket.
-  const temporary = `${spec.path}.${process.pid}.tmp`;
-  rmSync(temporary, { force: true });
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen({ path: temporary, backlog: 511 }, () => resolve());
-  });
-  const handle = (server as unknown as { _handle: { fd: number; setBlocking(blocking: boolean): number } })._handle;
-  // fcgiwrap's children accept() on it; libuv made it non-blocking, which makes them exit at once.
-  handle.setBlocking(true);
-  const { uid } = idsOf(accounts, spec.user, spec.group);
-  chownSync(temporary, uid, findGroup(accounts, spec.group)!.gid);
-  chmodSync(temporary, spec.mode);
-  return {
-    fd: handle.fd,
-    server,
-    finish: () => {
-      rmSync(spec.path, { force: true });
-      renameSync(temporary, spec.path);
-      server.unref();
-    },
-  };
-}
-
-/** Polls `check` until it finds no problem; gives up at once when a process it needs has exited. */
-async function waitFor(what: string, check: () => Promise<string | undefined>, timeoutMs: number, needs: readonly ProcessRecord[]): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (;;) {
-    const gone = needs.find((entry) => !isRunning(entry));
-    if (gone !== undefined) throw new GraspError(`${what} will not answer: ${gone.name} (pid ${gone.pid}) exited; its log says why`);
-    const problem = await check().catch((error: unknown) => errorMessage(error));
-    if (problem === undefined) return;
-    last = problem;
-    if (Date.now() > deadline) throw new GraspError(`${what} did not answer within ${timeoutMs / 1000} s: ${last}`);
-    await sleep(100);
-  }
-}
-
-async function nip11Problem(url: string): Promise<string | undefined> {
-  const response = await fetch(url, { headers: { Accept: "application/nostr+json" }, signal: AbortSignal.timeout(3000) });
-  if (response.status !== 200) return `GET ${url} answered ${response.status}`;
-  const document = (await response.json()) as { supported_grasps?: unknown };
-  return Array.isArray(document.supported_grasps) ? undefined : "the NIP-11 document has no supported_grasps";
-}
-
-const relayProblem = async (url: string) => {
-  const answer = await relayRequest(url, ["REQ", "stack", { limit: 0 }], (message) => message[0] === "EOSE", 3000);
-  return answer.ok ? undefined : answer.error;
-};
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 export interface StackStatus {
   dir: string;
   publicUrl: string;
@@ -172,15 +109,6 @@ function logTails(paths: readonly string[]): string {
     .filter((path) => existsSync(path))
     .map((path) => `--- ${path} (end)\n${readFileSync(path, "utf8").slice(-1500)}`)
     .join("\n");
-}
-
-/** nginx would fail to bind a port in use, and only say so in its log. */
-function requireFreePort(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", () => reject(new GraspError(`port ${port} on ${host} is in use: give stack start another --port`, ExitCode.usage)));
-    probe.listen(port, host, () => probe.close(() => resolve()));
-  });
 }
 
 /** Starts the rendered deployment; on any failure stops what it started and says why. */

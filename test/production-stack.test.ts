@@ -7,12 +7,14 @@
 // Skipped, saying why, without root, strfry, nginx or fcgiwrap; failed instead with CI=true.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { NostrEvent } from "nostr-tools";
+import { freePort } from "../src/deploy/stack.js";
+import { cliPath } from "../src/paths.js";
 import { connectRelay } from "./support/dev-relay-client.js";
 import type { RelayMessage, RelaySocket } from "./support/dev-relay-client.js";
 import { workingRepository } from "./support/git-client.js";
@@ -23,6 +25,7 @@ import { newIdentity } from "./support/nostr-identity.js";
 import { idsOf, productionStackSkipReason, stackPaths, startProductionStack } from "./support/production-stack.js";
 import type { ProductionStack } from "./support/production-stack.js";
 import { tempDir } from "./support/temp-dir.js";
+import { waitUntil } from "./support/wait-until.js";
 
 const unavailable = productionStackSkipReason();
 const required = process.env.CI === "true";
@@ -318,6 +321,19 @@ describe("the production deployment (strfry + nginx + fcgiwrap, two users), over
     const metrics = await server.cli(["metrics"]);
     assert.match(metrics.stdout, /^grasp_purgatory_daemon_up 1$/m);
     assert.match(metrics.stdout, /^grasp_purgatory_entries\{type="state"\} [1-9]/m);
+    // The same figures over HTTP on loopback, as grasp-git (any user of the group can serve them).
+    const port = await freePort();
+    const git = idsOf(user.git);
+    const serving = spawn(process.execPath, [cliPath, "--config", server.configPath, "metrics", "--listen", `127.0.0.1:${port}`], { uid: git.uid, gid: git.gid, stdio: "ignore" });
+    try {
+      const scraped = await waitUntil(async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+        return response?.status === 200 ? response.text() : undefined;
+      }, "metrics --listen serves /metrics");
+      assert.match(scraped, /^grasp_purgatory_daemon_up 1$/m);
+    } finally {
+      serving.kill("SIGTERM");
+    }
     assert.deepEqual(await socket.publish(state), [true, "duplicate: in purgatory"], "still held, nothing broke");
   });
 

@@ -48,8 +48,18 @@ export function readAnnouncement(event: NostrEvent): Announcement {
   };
 }
 
+/** Encoded npubs of recent pubkeys: every event's repository paths need them, and bech32 costs. */
+const npubs = new Map<string, string>();
+const npubsKept = 10_000;
+
 export function npubOf(pubkey: string): string {
-  return nip19.npubEncode(pubkey);
+  let npub = npubs.get(pubkey);
+  if (npub === undefined) {
+    npub = nip19.npubEncode(pubkey);
+    if (npubs.size >= npubsKept) npubs.delete(npubs.keys().next().value!);
+    npubs.set(pubkey, npub);
+  }
+  return npub;
 }
 
 /** The hex pubkey of a valid npub, or undefined. */

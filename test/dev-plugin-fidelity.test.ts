@@ -12,6 +12,7 @@ import { newIdentity } from "./support/nostr-identity.js";
 import { startDevServerProcess } from "./support/dev-server.js";
 import { connectRelay } from "./support/dev-relay-client.js";
 import { tempDir } from "./support/temp-dir.js";
+import { isRunning } from "./support/processes.js";
 import { waitUntil } from "./support/wait-until.js";
 
 const scriptedPlugin = fileURLToPath(new URL("./support/scripted-plugin.js", import.meta.url));
@@ -147,15 +148,6 @@ test("costs the next event an internal error when the plugin dies while idle, as
   assert.deepEqual(await client.publish(note("accept")), [false, "error: internal error"]);
   assert.deepEqual(await client.publish(note("accept")), [true, ""]);
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test("sends one event at a time, from every connection", async () => {
   const others = await Promise.all([connectRelay(server.relayUrl), connectRelay(server.relayUrl)]);

@@ -19,6 +19,7 @@ import type { GraspSession } from "./support/grasp-session.js";
 import { hostedRepository, purgatoryAnswer, uniqueIdentifier } from "./support/hosted-repository.js";
 import { newIdentity } from "./support/nostr-identity.js";
 import { tempDir } from "./support/temp-dir.js";
+import { isRunning, policyProcessId } from "./support/processes.js";
 import { waitUntil } from "./support/wait-until.js";
 
 /** The release sink's settings; the import sink writes into the dev relay's own store. */
@@ -44,22 +45,6 @@ async function sinkSessions(sink: "websocket" | "import"): Promise<{ sink: strin
 const [websocketSessions, importSessions] = await Promise.all([sinkSessions("websocket"), sinkSessions("import")]);
 
 const isEventFor = (subscription: string, id: string) => (m: RelayMessage) => m[0] === "EVENT" && m[1] === subscription && (m[2] as NostrEvent).id === id;
-
-/** The pid the policy process logged when it last started. */
-function policyProcessId(server: DevServerProcess): number {
-  const pids = [...server.stderr().matchAll(/"msg":"policy process ready","pid":(\d+)/g)].map((match) => Number(match[1]));
-  assert.ok(pids.length > 0, "the policy process has started");
-  return pids.at(-1)!;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A watcher's live subscription, open (past EOSE) before anything is released. */
 async function subscribe(server: DevServerProcess, subscription: string, filter: object): Promise<RelaySocket> {

@@ -25,6 +25,7 @@ import { operatorCli, serverSettings } from "./support/operator-cli.js";
 import { startStrfryServer, strfrySkipReason } from "./support/strfry-server.js";
 import type { StrfryServer } from "./support/strfry-server.js";
 import { tempDir } from "./support/temp-dir.js";
+import { isRunning, policyProcessId } from "./support/processes.js";
 import { waitUntil } from "./support/wait-until.js";
 
 interface ServerOptions {
@@ -253,7 +254,7 @@ for (const backend of backends) {
       const { server, relay, served, announced } = await session(backend);
       const repository = await announced("no-policy");
       const { work, state } = await pushFirstCommit(relay, repository);
-      const pid = policyPid(server);
+      const pid = policyProcessId(server);
       process.kill(pid, "SIGKILL");
       await waitUntil(() => !isRunning(pid), "the policy process is gone");
       const pushed = work.push(repository.url, "main");
@@ -262,20 +263,4 @@ for (const backend of backends) {
       assert.deepEqual(await served(state), [state.id], "served when git push returns");
     });
   });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The policy process's pid, from its own log line. */
-function policyPid(server: DevServerProcess): number {
-  const pids = [...server.stderr().matchAll(/"msg":"policy process ready","pid":(\d+)/g)].map((match) => Number(match[1]));
-  assert.ok(pids.length > 0, "the policy process has started");
-  return pids.at(-1)!;
 }

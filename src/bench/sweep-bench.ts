@@ -10,8 +10,7 @@ import { loadConfig } from "../config.js";
 import { cliPath } from "../paths.js";
 import { openPurgatoryContext } from "../plugin/purgatory-context.js";
 import { releaseRepository } from "../plugin/release.js";
-import { catchUp, pruneHistory, sweep } from "../plugin/sweep.js";
-import type { Lane } from "../plugin/sweep.js";
+import { catchUp, pruneHistory, serialisedLane, sweep } from "../plugin/sweep.js";
 import { fakeState, holdMany, randomPubkey } from "./held-store.js";
 
 export interface SweepFigures {
@@ -23,15 +22,6 @@ export interface SweepFigures {
   releaseDuringSweepMs: number;
   policyRssMiB: number;
   fileMiB: { held: number; afterExpiry: number; afterPrune: number };
-}
-
-function serialised(): Lane {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const result = tail.then(work);
-    tail = result.catch(() => undefined);
-    return result;
-  };
 }
 
 const fileMiB = (path: string) => {
@@ -67,7 +57,7 @@ export async function benchSweep(dir: string, held: number): Promise<SweepFigure
     const pubkey = randomPubkey();
     holdMany(context, pubkey, held, now);
     const heldMiB = fileMiB(storePath);
-    const lane = serialised();
+    const lane = serialisedLane();
     const options = { historyRetentionSeconds: 30 * 86_400 };
 
     const time = async (work: () => Promise<unknown>) => {

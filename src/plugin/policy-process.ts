@@ -30,8 +30,7 @@ import { openPurgatoryContext } from "./purgatory-context.js";
 import type { ReleaseContext } from "./release.js";
 import { newReport, releaseIfComplete, releaseRepository } from "./release.js";
 import { followStrfry } from "./strfry-follower.js";
-import { catchUp, runDueJobs, sweep } from "./sweep.js";
-import type { Lane } from "./sweep.js";
+import { catchUp, runDueJobs, serialisedLane, sweep } from "./sweep.js";
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -58,16 +57,6 @@ async function decideRequest(request: PluginRequest, context: ReleaseContext): P
   }
 }
 
-/** Runs one release, job or sweep batch at a time, in arrival order. */
-function serialised(): Lane {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const result = tail.then(work);
-    tail = result.catch(() => undefined);
-    return result;
-  };
-}
-
 export interface PolicyStreams {
   input: Readable;
   output: Writable;
@@ -79,7 +68,7 @@ const catchUpIntervalMs = 2_000;
 export async function runPolicyProcess(config: Config, streams: PolicyStreams): Promise<void> {
   const context = openPurgatoryContext(config);
   reclaimSpaceIncrementally(context.db);
-  const exclusive = serialised();
+  const exclusive = serialisedLane();
   // A stray rejection must not end the plugin while it is idle: strfry would answer the next
   // event with "error: internal error" before restarting it.
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: errorMessage(reason) }));

@@ -28,6 +28,16 @@ export type Lane = <T>(work: () => Promise<T>) => Promise<T>;
 
 const directly: Lane = (work) => work();
 
+/** Runs one release, job or sweep batch at a time, in arrival order (the daemon's lane). */
+export function serialisedLane(): Lane {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
 const batchSize = 200;
 
 /**

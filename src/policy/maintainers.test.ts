@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { maintainerSet, ownersAuthorising } from "./maintainers.js";
+import { maintainerSet, ownersAuthorising, ownersInTrustOrder } from "./maintainers.js";
 import type { AnnouncementLookup } from "./maintainers.js";
 import { knownAnnouncement, testView } from "./view-fixture.js";
 import type { KnownAnnouncement } from "./view.js";
@@ -91,5 +91,24 @@ describe("ownersAuthorising", () => {
     const lookup = view([knownAnnouncement(owner, "repo", [alice]), knownAnnouncement(alice, "repo", [owner])]);
     assert.deepEqual(ownersAuthorising(owner, "repo", lookup).sort(), [alice, owner].sort());
     assert.deepEqual(ownersAuthorising(dave, "repo", lookup), []);
+  });
+});
+
+describe("ownersInTrustOrder", () => {
+  const aged = (pubkey: string, maintainers: string[], createdAt: number): KnownAnnouncement => ({ ...knownAnnouncement(pubkey, "repo", maintainers), createdAt });
+
+  it("puts the author's own repository first, then owners the author lists, then the rest by the age of their announcement", () => {
+    const announcements = [
+      aged(dave, [alice], 10), // a stranger naming alice, oldest
+      aged(carol, [alice], 30), // a stranger naming alice, newest
+      aged(bob, [alice], 20), // listed by alice
+      aged(alice, [bob], 40),
+    ];
+    const order = ownersInTrustOrder(alice, "repo", () => announcements);
+    assert.deepEqual(order, [alice, bob, dave, carol]);
+  });
+
+  it("gives only owners whose maintainer set has the author", () => {
+    assert.deepEqual(ownersInTrustOrder(alice, "repo", () => [aged(owner, [], 1), aged(bob, [alice], 2)]), [bob]);
   });
 });

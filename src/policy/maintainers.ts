@@ -25,12 +25,18 @@ export function ownersAuthorising(
   identifier: string,
   announcementsWithIdentifier: (identifier: string) => KnownAnnouncement[],
 ): string[] {
-  const announcements = announcementsWithIdentifier(identifier);
-  const byOwner = new Map(announcements.map((announcement) => [announcement.owner, announcement]));
+  const { announcements, byOwner } = announcementsOf(identifier, announcementsWithIdentifier);
   return announcements
     .filter((announcement) => announcement.listsService)
-    .filter((announcement) => maintainerSet(announcement.owner, (pubkey) => byOwner.get(pubkey)).has(author))
+    .filter((announcement) => maintainerSet(announcement.owner, byOwner).has(author))
     .map((announcement) => announcement.owner);
+}
+
+/** The announcements of one `d` with a look-up by owner, as maintainerSet reads them. */
+function announcementsOf(identifier: string, announcementsWithIdentifier: (identifier: string) => KnownAnnouncement[]) {
+  const announcements = announcementsWithIdentifier(identifier);
+  const owners = new Map(announcements.map((announcement) => [announcement.owner, announcement]));
+  return { announcements, byOwner: (pubkey: string) => owners.get(pubkey) };
 }
 
 /**
@@ -44,11 +50,10 @@ export function ownersInTrustOrder(
   identifier: string,
   announcementsWithIdentifier: (identifier: string) => KnownAnnouncement[],
 ): string[] {
-  const announcements = announcementsWithIdentifier(identifier);
-  const byOwner = new Map(announcements.map((announcement) => [announcement.owner, announcement]));
-  const trusted = maintainerSet(author, (pubkey) => byOwner.get(pubkey));
+  const { announcements, byOwner } = announcementsOf(identifier, announcementsWithIdentifier);
+  const trusted = maintainerSet(author, byOwner);
   const rank = (owner: string) => (owner === author ? 0 : trusted.has(owner) ? 1 : 2);
   return ownersAuthorising(author, identifier, () => announcements).sort(
-    (a, b) => rank(a) - rank(b) || byOwner.get(a)!.createdAt - byOwner.get(b)!.createdAt || (a < b ? -1 : 1),
+    (a, b) => rank(a) - rank(b) || byOwner(a)!.createdAt - byOwner(b)!.createdAt || (a < b ? -1 : 1),
   );
 }

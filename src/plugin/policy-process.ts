@@ -195,7 +195,9 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
         log.error("deciding an event failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
         verdict = reject("error: the policy failed on this event; see the relay's logs");
       }
-      log.info("decided", { id: event.id, kind: event.kind, pubkey: event.pubkey, action: verdict.action, reason: verdict.msg });
+      // Holds and refusals are what an operator looks for; strfry logs what it stores itself.
+      const logDecision = verdict.action === "accept" ? log.debug : log.info;
+      logDecision("decided", { id: event.id, kind: event.kind, pubkey: event.pubkey, action: verdict.action, reason: verdict.msg });
       answer(formatAnswer(event.id, verdict));
     }
   } finally {

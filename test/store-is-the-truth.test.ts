@@ -193,7 +193,7 @@ for (const backend of backends) {
       assert.ok(maintainersRepository.exists(), "the held replacement created its repository");
       const withdrawal = maintainer.sign({ kind: kind.deletion, tags: [["e", replacement.id]] });
       assert.deepEqual(await relay.publish(withdrawal), acceptedAnswer);
-      await waitUntil(() => !maintainersRepository.exists(), "the withdrawn announcement's empty repository is removed");
+      await waitUntil(() => !maintainersRepository.exists(), "the withdrawn announcement's empty repository is removed", 60_000);
 
       assert.deepEqual(await served(elsewhere), [elsewhere.id], "strfry still serves the accepted announcement");
       const next = work.commit("by the maintainer's maintainer");

@@ -7,36 +7,10 @@ import { loadConfig } from "../config.js";
 import { ConfigError } from "../errors.js";
 import { planDeployment } from "./deployment.js";
 import type { DeploymentOptions } from "./deployment.js";
+import { exampleDeploymentOptions } from "./deployment-fixture.js";
 import { renderDeployment } from "./render.js";
 
-const options: DeploymentOptions = {
-  host: "git.example.com",
-  port: undefined,
-  tls: { certificate: "/etc/letsencrypt/live/git.example.com/fullchain.pem", key: "/etc/letsencrypt/live/git.example.com/privkey.pem" },
-  bind: undefined,
-  ipv6: true,
-  prefix: "/",
-  strfryBinary: "/usr/local/bin/strfry",
-  strfryPort: 7778,
-  strfryUser: "grasp-relay",
-  gitUser: "grasp-git",
-  group: "grasp",
-  nginxUser: "www-data",
-  nginxGroup: "www-data",
-  fcgiwrapBinary: "/usr/sbin/fcgiwrap",
-  fcgiwrapChildren: 16,
-  gitHttpBackend: "/usr/lib/git-core/git-http-backend",
-  nginxMimeTypes: "/etc/nginx/mime.types",
-  releaseSink: "websocket",
-  relayName: "Example GRASP",
-  relayDescription: `Git over nostr, "for everyone"`,
-  relayContact: undefined,
-  relayPubkey: undefined,
-  node: "/usr/bin/node",
-  cli: "/opt/grasp-purgatory/bin/grasp-purgatory",
-  version: "0.1.0",
-  ttlSeconds: 1800,
-};
+const options: DeploymentOptions = { ...exampleDeploymentOptions, relayName: "Example GRASP", relayDescription: `Git over nostr, "for everyone"` };
 
 function refused(changes: Partial<DeploymentOptions>, message: RegExp): void {
   assert.throws(() => planDeployment({ ...options, ...changes }), (error: unknown) => error instanceof ConfigError && message.test(error.message));

@@ -1,36 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { planDeployment } from "./deployment.js";
+import { exampleDeploymentOptions } from "./deployment-fixture.js";
 import { formatNextSteps, nextSteps } from "./next-steps.js";
 
-const base = {
-  host: "git.example.com",
-  port: undefined,
-  tls: { certificate: "/etc/letsencrypt/live/git.example.com/fullchain.pem", key: "/etc/letsencrypt/live/git.example.com/privkey.pem" },
-  bind: undefined,
-  ipv6: true,
-  prefix: "/",
-  strfryBinary: "/usr/local/bin/strfry",
-  strfryPort: 7778,
-  strfryUser: "grasp-relay",
-  gitUser: "grasp-git",
-  group: "grasp",
-  nginxUser: "www-data",
-  nginxGroup: "www-data",
-  fcgiwrapBinary: "/usr/sbin/fcgiwrap",
-  fcgiwrapChildren: 16,
-  gitHttpBackend: "/usr/lib/git-core/git-http-backend",
-  nginxMimeTypes: "/etc/nginx/mime.types",
-  releaseSink: "websocket" as const,
-  relayName: "x",
-  relayDescription: "x",
-  relayContact: undefined,
-  relayPubkey: undefined,
-  node: "/usr/bin/node",
-  cli: "/opt/grasp-purgatory/bin/grasp-purgatory",
-  version: "0.1.0",
-  ttlSeconds: 1800,
-};
+const base = exampleDeploymentOptions;
 
 describe("nextSteps", () => {
   it("after deploy --setup: enable the site, start the units, run doctor", () => {

@@ -2,38 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Accounts } from "./accounts.js";
 import { planDeployment } from "./deployment.js";
-import type { DeploymentOptions } from "./deployment.js";
+import { exampleDeploymentOptions } from "./deployment-fixture.js";
 import type { Ownership } from "./permissions.js";
 import { commandOf, deploymentDirectories, planSetup } from "./setup-system.js";
 
-const deployment = planDeployment({
-  host: "git.example.com",
-  port: undefined,
-  tls: undefined,
-  bind: undefined,
-  ipv6: true,
-  prefix: "/srv/g",
-  strfryBinary: "/usr/local/bin/strfry",
-  strfryPort: 7778,
-  strfryUser: "grasp-relay",
-  gitUser: "grasp-git",
-  group: "grasp",
-  nginxUser: "www-data",
-  nginxGroup: "www-data",
-  fcgiwrapBinary: "/usr/sbin/fcgiwrap",
-  fcgiwrapChildren: 16,
-  gitHttpBackend: "/usr/lib/git-core/git-http-backend",
-  nginxMimeTypes: "/etc/nginx/mime.types",
-  releaseSink: "websocket",
-  relayName: "x",
-  relayDescription: "x",
-  relayContact: undefined,
-  relayPubkey: undefined,
-  node: "/usr/bin/node",
-  cli: "/opt/grasp-purgatory/bin/grasp-purgatory",
-  version: "0.1.0",
-  ttlSeconds: 1800,
-} satisfies DeploymentOptions);
+const deployment = planDeployment({ ...exampleDeploymentOptions, tls: undefined, prefix: "/srv/g" });
 
 const fresh: Accounts = { users: [{ name: "root", uid: 0, gid: 0, home: "/root" }, { name: "www-data", uid: 33, gid: 33, home: "/var/www" }], groups: [{ name: "root", gid: 0, members: [] }, { name: "www-data", gid: 33, members: [] }] };
 const done: Accounts = {

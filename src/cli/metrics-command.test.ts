@@ -12,6 +12,7 @@ const stats: PurgatoryStats = {
   expiringSoon: 1,
   totals: { held: 10, placeholders: 2, released: 7, expired: 1, dropped: 0, deleted: 0, duplicates: 3, releaseFailures: 1, limited: 4 },
   secondsToRelease: { count: 7, median: 2, p95: 9 },
+  pending: { unconfirmed: 2, jobsReady: 1, jobsWaiting: 5 },
 };
 
 describe("formatMetrics", () => {
@@ -22,6 +23,9 @@ describe("formatMetrics", () => {
       "grasp_purgatory_daemon_up 1",
       "grasp_purgatory_store_up 1",
       'grasp_purgatory_entries{type="state"} 2',
+      "grasp_purgatory_unconfirmed_accepted 2",
+      'grasp_purgatory_jobs{state="ready"} 1',
+      'grasp_purgatory_jobs{state="waiting"} 5',
       'grasp_purgatory_entries{type="placeholder"} 0',
       "grasp_purgatory_expiring_soon 1",
       "grasp_purgatory_oldest_entry_age_seconds 120",

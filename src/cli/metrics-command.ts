@@ -43,6 +43,11 @@ export function formatMetrics(input: MetricsInput): string {
       ...family("grasp_purgatory_entries", "gauge", "Held events and placeholders in the purgatory now, by type.", entryTypes.map((type): Sample => [{ type }, stats.byType[type] ?? 0])),
       ...family("grasp_purgatory_expiring_soon", "gauge", `Entries that expire within ${expiringSoonSeconds} seconds.`, [[{}, stats.expiringSoon]]),
       ...family("grasp_purgatory_oldest_entry_age_seconds", "gauge", "How long the oldest entry has waited (0 when the purgatory is empty).", [[{}, stats.oldest === undefined ? 0 : input.now - stats.oldest.arrivedAt]]),
+      ...family("grasp_purgatory_unconfirmed_accepted", "gauge", "Accepted events strfry has not been seen to store yet (it stays near 0 while the daemon follows strfry).", [[{}, stats.pending.unconfirmed]]),
+      ...family("grasp_purgatory_jobs", "gauge", "Durable jobs: ready to run, or waiting for strfry to store their event.", [
+        [{ state: "ready" }, stats.pending.jobsReady],
+        [{ state: "waiting" }, stats.pending.jobsWaiting],
+      ]),
       ...family("grasp_purgatory_events_total", "counter", "What the purgatory did since the store was created, by outcome.", [
         [{ outcome: "held" }, totals.held],
         [{ outcome: "placeholder" }, totals.placeholders],

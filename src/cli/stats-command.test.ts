@@ -41,6 +41,7 @@ describe("summarizeStats", () => {
       expiringSoon: 0,
       totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0, limited: 0 },
       secondsToRelease: { count: 0, median: undefined, p95: undefined },
+      pending: { unconfirmed: 0, jobsReady: 0, jobsWaiting: 0 },
     });
   });
 
@@ -93,9 +94,11 @@ describe("summarizeStats", () => {
       expiringWithin5Minutes: 1,
       totals: { held: 0, placeholders: 0, released: 0, expired: 0, dropped: 0, deleted: 0, duplicates: 0, releaseFailures: 0, limited: 0 },
       secondsToRelease: { count: 0, median: null, p95: null },
+      pending: { unconfirmed: 0, jobsReady: 0, jobsWaiting: 0 },
     });
     const text = formatStats(stats);
     assert.match(text, /^in the purgatory now: 1\n {2}state: 1\nexpiring within 5 minutes: 1\noldest: state abababab, arrived 2m ago\n/);
+    assert.match(text, /\nwaiting on strfry: 0 accepted events not yet seen stored; jobs 0 ready, 0 waiting for their event\n/);
     assert.match(text, /arrival to release: median -, p95 - \(0 releases\)$/);
   });
 });

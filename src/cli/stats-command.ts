@@ -8,6 +8,7 @@ import type { Entry } from "./entries.js";
 import { readEntries } from "./entries.js";
 import { formatTable, isoTime, printJson, relativeTime, shortId, shortRepository } from "./format.js";
 import { configOf } from "./global-options.js";
+import { jobs } from "../purgatory/jobs.js";
 import { withStore } from "./store-access.js";
 
 export interface PurgatoryStats {
@@ -30,7 +31,17 @@ export interface PurgatoryStats {
     limited: number;
   };
   secondsToRelease: { count: number; median: number | undefined; p95: number | undefined };
+  /** Work that waits on strfry: accepted events not yet seen stored, jobs ready and jobs waiting for their event. */
+  pending: PendingWork;
 }
+
+export interface PendingWork {
+  unconfirmed: number;
+  jobsReady: number;
+  jobsWaiting: number;
+}
+
+const noPendingWork: PendingWork = { unconfirmed: 0, jobsReady: 0, jobsWaiting: 0 };
 
 export const expiringSoonSeconds = 5 * 60;
 
@@ -45,6 +56,7 @@ export function summarizeStats(
   totals: ReturnType<typeof historyTotals>,
   releaseSeconds: readonly number[],
   now: number,
+  pending: PendingWork = noPendingWork,
 ): PurgatoryStats {
   const byType: Record<string, number> = {};
   const byRepository: Record<string, number> = {};
@@ -73,6 +85,7 @@ export function summarizeStats(
       limited: totals.limited,
     },
     secondsToRelease: { count: sorted.length, median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) },
+    pending,
   };
 }
 
@@ -86,6 +99,7 @@ export function statsJson(stats: PurgatoryStats) {
     expiringWithin5Minutes: stats.expiringSoon,
     totals: stats.totals,
     secondsToRelease: { count: stats.secondsToRelease.count, median: stats.secondsToRelease.median ?? null, p95: stats.secondsToRelease.p95 ?? null },
+    pending: stats.pending,
   };
 }
 
@@ -96,6 +110,7 @@ export function formatStats(stats: PurgatoryStats): string {
     ...Object.entries(stats.byType).map(([type, count]) => `  ${type}: ${count}`),
     `expiring within 5 minutes: ${stats.expiringSoon}`,
     `oldest: ${stats.oldest === undefined ? "-" : `${stats.oldest.type} ${shortId(stats.oldest.id)}, arrived ${relativeTime(stats.oldest.arrivedAt, stats.now)}`}`,
+    `waiting on strfry: ${stats.pending.unconfirmed} accepted events not yet seen stored; jobs ${stats.pending.jobsReady} ready, ${stats.pending.jobsWaiting} waiting for their event`,
   ];
   if (Object.keys(stats.byRepository).length > 0) {
     lines.push("", formatTable(["REPOSITORY", "ENTRIES"], Object.entries(stats.byRepository).map(([name, count]) => [shortRepository(name), String(count)])));
@@ -111,7 +126,11 @@ export function formatStats(stats: PurgatoryStats): string {
 }
 
 export async function readStats(config: Config, now: number): Promise<PurgatoryStats> {
-  return withStore(config, async (store) => summarizeStats(await readEntries(store), historyTotals(store.db), secondsToRelease(store.db), now));
+  return withStore(config, async (store) => {
+    const jobCounts = jobs(store.db).counts();
+    const pending = { unconfirmed: store.index.counts().provisional, jobsReady: jobCounts.ready, jobsWaiting: jobCounts.waiting };
+    return summarizeStats(await readEntries(store), historyTotals(store.db), secondsToRelease(store.db), now, pending);
+  });
 }
 
 export function registerStatsCommand(program: Command): void {

@@ -75,7 +75,6 @@ export interface Purgatory {
   /** Held announcements for this `d`, whoever the owner (they list this service: only hosted ones are held). */
   heldAnnouncements(identifier: string): KnownAnnouncement[];
   all(): HeldEvent[];
-  count(): number;
   /** The soonest `limit` entries past their expiry. */
   expired(now: number, limit: number): HeldEvent[];
   /** A release that strfry refused or never stored: try again at `at`, and say why in the history. */
@@ -128,7 +127,6 @@ export function purgatory(db: Db): Purgatory {
     expired: db.prepare<[number, number], HeldRow>(
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
     ),
-    count: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM held_events"),
     countByAuthor: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE pubkey = ? LIMIT ?)"),
     countWithIdentifier: db.prepare<[string, number], { count: number }>(
       "SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE identifier = ? LIMIT ?)",
@@ -264,7 +262,6 @@ export function purgatory(db: Db): Purgatory {
         return { id, owner, identifier, createdAt, maintainers, listsService: true };
       }),
     all: () => statements.all.all().map(toHeld),
-    count: () => statements.count.get()!.count,
     expired: (now, limit) => statements.expired.all(now, limit).map(toHeld),
     releaseFailed: (id, now, at, why) => releaseFailed(id, now, at, why),
     dueForRelease: (now, limit) => statements.dueForRelease.all(now, limit).map(toHeld),

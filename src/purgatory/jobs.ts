@@ -30,7 +30,6 @@ export interface Jobs {
   done(seq: number): void;
   /** Schedules another attempt at `at`. */
   failed(seq: number, at: number, error: string): void;
-  nextDueAt(): number | undefined;
   counts(): JobCounts;
 }
 
@@ -49,7 +48,6 @@ export function jobs(db: Db): Jobs {
     due: db.prepare<[number, number], JobRow>("SELECT seq, event_id, effect, attempts FROM jobs WHERE ready = 1 AND next_at <= ? ORDER BY next_at, seq LIMIT ?"),
     done: db.prepare("DELETE FROM jobs WHERE seq = ?"),
     failed: db.prepare("UPDATE jobs SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE seq = ?"),
-    nextDue: db.prepare<[], { next_at: number | null }>("SELECT MIN(next_at) AS next_at FROM jobs WHERE ready = 1"),
     counts: db.prepare<[], { waiting: number; ready: number }>(
       "SELECT COALESCE(SUM(1 - ready), 0) AS waiting, COALESCE(SUM(ready), 0) AS ready FROM jobs",
     ),
@@ -68,7 +66,6 @@ export function jobs(db: Db): Jobs {
       statements.due.all(now, limit).map((row) => ({ seq: row.seq, eventId: row.event_id, effect: JSON.parse(row.effect) as Effect, attempts: row.attempts })),
     done: (seq) => void statements.done.run(seq),
     failed: (seq, at, error) => void statements.failed.run(at, error.slice(0, 1000), seq),
-    nextDueAt: () => statements.nextDue.get()?.next_at ?? undefined,
     counts: () => statements.counts.get()!,
   };
 }

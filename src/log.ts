@@ -9,9 +9,12 @@ function write(level: LogLevel, msg: string, fields: LogFields = {}): void {
   process.stderr.write(line + "\n");
 }
 
+/** Read once: the policy logs (or not) at debug for every event. */
+const debugEnabled = Boolean(process.env.GRASP_PURGATORY_DEBUG);
+
 export const log = {
   debug: (msg: string, fields?: LogFields) => {
-    if (process.env.GRASP_PURGATORY_DEBUG) write("debug", msg, fields);
+    if (debugEnabled) write("debug", msg, fields);
   },
   info: (msg: string, fields?: LogFields) => write("info", msg, fields),
   warn: (msg: string, fields?: LogFields) => write("warn", msg, fields),

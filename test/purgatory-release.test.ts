@@ -120,11 +120,12 @@ for (const { sink, afterPush, bySweep } of [websocketSessions, importSessions]) 
       const pid = policyProcessId(server);
       process.kill(pid, "SIGKILL");
       await waitUntil(() => !isRunning(pid), "the policy process is gone");
-      // Over the websocket the hook's first delivery makes the relay find the dead plugin
-      // (`error: internal error`), and the second starts it again, as strfry does.
+      // pre-receive finds no daemon and has the relay start the plugin (its first throwaway
+      // event finds the dead plugin, `error: internal error`, the second starts it, as strfry
+      // does). The new daemon releases the events, or post-receive does when it is not up yet.
       const pushed = work.push(repository.url, "main");
       assertPushed(pushed);
-      assert.match(pushed.stderr, /remote: purgatory: released 2 held event\(s\) through strfry/);
+      assert.doesNotMatch(pushed.stderr, /not released yet/);
       assert.deepEqual(await served(announcement, state), ids(announcement, state), "served when git push returns");
     });
   });

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { cliPath } from "../paths.js";
 import { profileArguments } from "./cpu-profile.js";
 import { elapsedMs } from "./measure.js";
@@ -54,8 +55,13 @@ export function startPlugin(args: readonly string[], env: NodeJS.ProcessEnv = {}
   };
 }
 
+const unbundledCliPath = fileURLToPath(new URL("./unbundled-cli.js", import.meta.url));
+
 /** The policy process (the daemon inside it included) with the settings in `env`; `label` names its CPU profile. */
-export const startPolicy = (env: NodeJS.ProcessEnv, label: string) => startPlugin([...profileArguments(label), cliPath, "policy"], env);
+export function startPolicy(env: NodeJS.ProcessEnv, label: string): PipedPlugin {
+  const profiling = profileArguments(label);
+  return startPlugin([...profiling, profiling.length === 0 ? cliPath : unbundledCliPath, "policy"], env);
+}
 
 /** The baseline: a Node plugin that accepts everything and does nothing else. */
 export function startNoOpPlugin(dir: string): PipedPlugin {
@@ -63,6 +69,7 @@ export function startNoOpPlugin(dir: string): PipedPlugin {
   writeFileSync(
     path,
     `import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 for await (const line of createInterface({ input: process.stdin })) {
   process.stdout.write(JSON.stringify({ id: JSON.parse(line).event.id, action: "accept", msg: "" }) + "\\n");
 }

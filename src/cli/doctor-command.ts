@@ -18,7 +18,7 @@ import { scanRelay } from "../plugin/strfry-store.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { currentSchemaVersion, openDatabase, schemaVersion } from "../purgatory/database.js";
 import { readAccounts } from "../deploy/accounts.js";
-import { wakePolicy } from "../deploy/wake-policy.js";
+import { wakePolicy } from "../plugin/wake-policy.js";
 import { repositoryAccessCheck, socketAccessCheck, storeAccessCheck, usersCheck } from "./doctor-access-checks.js";
 import type { Check } from "./doctor-check.js";
 import { commandLine, fail, pass } from "./doctor-check.js";

@@ -23,7 +23,7 @@ import type { ProcessRecord } from "./processes.js";
 import { childrenOf, nip11Problem, relayProblem, requireFreePort, waitFor } from "./readiness.js";
 import { listenLikeSocketUnit } from "./socket-activation.js";
 import { parseUnit, serviceLaunch, socketSpec } from "./unit-file.js";
-import { wakePolicy } from "./wake-policy.js";
+import { wakePolicy } from "../plugin/wake-policy.js";
 
 export const processesFile = (deployment: Pick<Deployment, "paths">) => join(deployment.paths.stackDir, "processes.json");
 

@@ -5,6 +5,7 @@ import { after, describe, it } from "node:test";
 import { git, gitSandbox } from "./git-fixture.js";
 import { objectChecker } from "./object-checker.js";
 import type { ObjectChecker } from "./object-checker.js";
+import { hasObject, packIndexes } from "./object-store.js";
 
 const sandbox = gitSandbox("grasp-checker-test-");
 const checkers: ObjectChecker[] = [];
@@ -108,6 +109,36 @@ describe("objectChecker", () => {
     work.push(bare, "main");
     assert.equal(packCount(bare), packsBefore + 1, "the push was kept as a pack");
     assert.deepEqual(await checker.missingObjects(bare, [main, later]), []);
+  });
+
+  it("finds objects once a repack replaces the packs it read", async () => {
+    const { bare, work, main } = copyOfOne();
+    git(bare, "config", "receive.unpackLimit", "1");
+    const checker = newChecker();
+    const later = work.commit("packed");
+    work.push(bare, "main");
+    assert.deepEqual(await checker.missingObjects(bare, [main, later]), []);
+    git(bare, "repack", "-a", "-d", "-q");
+    const absentNow = work.commit("never pushed");
+    assert.deepEqual(await checker.missingObjects(bare, [main, later, absentNow]), [absentNow]);
+  });
+
+  it("searches pack indexes in memory and on disk alike, with few kept open", () => {
+    const { bare, work, main } = copyOfOne();
+    git(bare, "config", "receive.unpackLimit", "1");
+    const later = work.commit("packed");
+    work.push(bare, "main");
+    const absentNow = work.commit("never pushed");
+    for (const options of [{ capacity: 1 }, { capacity: 1, bucketReadLimit: 0 }, {}]) {
+      const indexes = packIndexes(options);
+      try {
+        for (const round of [1, 2]) {
+          assert.deepEqual([main, later, absentNow].map((oid) => hasObject(bare, oid, indexes)), [true, true, false], `${JSON.stringify(options)}, round ${round}`);
+        }
+      } finally {
+        indexes.close();
+      }
+    }
   });
 
   it("answers for a repository that does not exist: everything is missing", async () => {

@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { isHex64 } from "../nostr/event.js";
 import { isObjectId } from "../nostr/repository-state.js";
 import { gitBinary } from "./git-binary.js";
-import { hasObject, readRefDirectly, refsAreFiles } from "./object-store.js";
+import { hasObject, packIndexes, readRefDirectly, refsAreFiles } from "./object-store.js";
 import { gitEnvironment } from "./run.js";
 
 interface Checker {
@@ -41,6 +41,7 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
   const maxProcesses = options.maxProcesses ?? 8;
   const idleMilliseconds = options.idleMilliseconds ?? 30_000;
   const checkers = new Map<string, Checker>();
+  const indexes = packIndexes();
 
   const stop = (repository: string) => {
     const checker = checkers.get(repository);
@@ -112,7 +113,7 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
       // Read from the object store directly where its layout allows; git answers the rest.
       const unread: string[] = [];
       for (const oid of oids.filter(isObjectId)) {
-        const found = hasObject(repository, oid);
+        const found = hasObject(repository, oid, indexes);
         if (found === undefined) unread.push(oid);
         else if (!found) missing.push(oid);
       }
@@ -132,6 +133,7 @@ export function objectChecker(options: ObjectCheckerOptions = {}): ObjectChecker
     },
     close() {
       for (const repository of [...checkers.keys()]) stop(repository);
+      indexes.close();
     },
   };
 }

@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } 
 import { join } from "node:path";
 
 /** Whether the object is in the repository; undefined when this repository's layout is not one we read. */
-export function hasObject(repository: string, oid: string): boolean | undefined {
+export function hasObject(repository: string, oid: string, indexes: PackIndexes): boolean | undefined {
   const objects = join(repository, "objects");
   if (existsSync(join(objects, "info", "alternates"))) return undefined;
   if (existsSync(join(objects, oid.slice(0, 2), oid.slice(2)))) return true;
@@ -19,46 +19,113 @@ export function hasObject(repository: string, oid: string): boolean | undefined 
   } catch {
     return false; // no pack directory (or no repository): nothing packed
   }
-  const indexes = entries.filter((name) => name.endsWith(".idx"));
+  const idxNames = entries.filter((name) => name.endsWith(".idx"));
   const packs = entries.filter((name) => name.endsWith(".pack")).length;
-  if (packs > indexes.length) return undefined;
+  if (packs > idxNames.length) return undefined;
   const wanted = Buffer.from(oid, "hex");
-  return indexes.some((name) => packIndexHas(join(objects, "pack", name), wanted));
+  return idxNames.some((name) => indexes.has(join(objects, "pack", name), wanted));
 }
 
 const idxMagic = Buffer.from([0xff, 0x74, 0x4f, 0x63]);
+/** Header and fanout table of a version 2 pack index. */
+const idxHeadBytes = 8 + 256 * 4;
 
-/** Binary search of one object id in a version 2 pack index. */
-function packIndexHas(path: string, wanted: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return false; // removed by a repack meanwhile: its objects are in the new pack
-  }
-  try {
-    const header = Buffer.alloc(8);
-    if (readSync(fd, header, 0, 8, 0) !== 8 || !header.subarray(0, 4).equals(idxMagic) || header.readUInt32BE(4) !== 2) return false;
-    const fanout = Buffer.alloc(8);
-    const first = wanted[0]!;
-    // fanout[i] is the number of objects whose first byte is <= i.
-    readSync(fd, fanout, 0, 8, 8 + (first === 0 ? 0 : (first - 1) * 4));
-    let low = first === 0 ? 0 : fanout.readUInt32BE(0);
-    let high = first === 0 ? fanout.readUInt32BE(0) : fanout.readUInt32BE(4);
-    const namesAt = 8 + 256 * 4;
-    const candidate = Buffer.alloc(wanted.length);
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      readSync(fd, candidate, 0, wanted.length, namesAt + middle * wanted.length);
-      const order = candidate.compare(wanted);
-      if (order === 0) return true;
-      if (order < 0) low = middle + 1;
-      else high = middle;
+interface OpenIndex {
+  fd: number;
+  /** fanout[i]: how many objects have a first byte <= i; undefined when the file is no v2 index. */
+  fanout: Uint32Array | undefined;
+}
+
+/**
+ * Pack indexes opened once and kept, the least recently used closed past `capacity`. A pack
+ * is named after its content's hash, so a file of that name never changes; a repack makes new
+ * names (the directory listing, read on every look-up, no longer shows the old ones).
+ */
+export interface PackIndexes {
+  has(path: string, wanted: Buffer): boolean;
+  close(): void;
+}
+
+export interface PackIndexOptions {
+  capacity?: number;
+  /** A fanout bucket up to this many names is read at once and searched in memory; a larger one is searched on disk. */
+  bucketReadLimit?: number;
+}
+
+export function packIndexes({ capacity = 256, bucketReadLimit = 512 }: PackIndexOptions = {}): PackIndexes {
+  const open = new Map<string, OpenIndex>();
+
+  const openIndex = (path: string): OpenIndex | undefined => {
+    const cached = open.get(path);
+    if (cached !== undefined) {
+      open.delete(path);
+      open.set(path, cached);
+      return cached;
     }
-    return false;
-  } finally {
-    closeSync(fd);
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      return undefined; // removed by a repack meanwhile: its objects are in the new pack
+    }
+    const head = Buffer.alloc(idxHeadBytes);
+    const complete = readSync(fd, head, 0, idxHeadBytes, 0) === idxHeadBytes;
+    const isV2 = complete && head.subarray(0, 4).equals(idxMagic) && head.readUInt32BE(4) === 2;
+    const fanout = isV2 ? Uint32Array.from({ length: 256 }, (_, byte) => head.readUInt32BE(8 + byte * 4)) : undefined;
+    const index = { fd, fanout };
+    open.set(path, index);
+    if (open.size > capacity) {
+      const [oldestPath, oldest] = open.entries().next().value as [string, OpenIndex];
+      open.delete(oldestPath);
+      closeSync(oldest.fd);
+    }
+    return index;
+  };
+
+  return {
+    has(path, wanted) {
+      const index = openIndex(path);
+      if (index?.fanout === undefined) return false;
+      const first = wanted[0]!;
+      let low = first === 0 ? 0 : index.fanout[first - 1]!;
+      let high = index.fanout[first]!;
+      const size = wanted.length;
+      if (high - low <= bucketReadLimit) {
+        const bucket = Buffer.alloc((high - low) * size);
+        readSync(index.fd, bucket, 0, bucket.length, idxHeadBytes + low * size);
+        return searchNames(bucket, wanted);
+      }
+      const candidate = Buffer.alloc(size);
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        readSync(index.fd, candidate, 0, size, idxHeadBytes + middle * size);
+        const order = candidate.compare(wanted);
+        if (order === 0) return true;
+        if (order < 0) low = middle + 1;
+        else high = middle;
+      }
+      return false;
+    },
+    close() {
+      for (const index of open.values()) closeSync(index.fd);
+      open.clear();
+    },
+  };
+}
+
+/** Binary search in sorted object names read into memory. */
+function searchNames(names: Buffer, wanted: Buffer): boolean {
+  let low = 0;
+  let high = names.length / wanted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    // The name at `middle` against the wanted one, as candidate.compare(wanted) above.
+    const order = names.compare(wanted, 0, wanted.length, middle * wanted.length, (middle + 1) * wanted.length);
+    if (order === 0) return true;
+    if (order < 0) low = middle + 1;
+    else high = middle;
   }
+  return false;
 }
 
 /** Refs are files (loose and packed-refs), not a reftable: readRefDirectly can answer. */

@@ -37,26 +37,31 @@ export async function postReceive(config: Config): Promise<void> {
   const name = repositoryName(repository.owner, repository.identifier);
   const pushedAt = Math.floor(Date.now() / 1000);
   const objects = objectChecker();
+  let storeOpen = true;
   try {
-    await alignAfterPush(repository, objects, pushedAt);
-  } finally {
-    objects.close();
-    repository.db.close();
-  }
-  const answer = await askDaemon(daemonSocketPath(config), { op: "release", repository: name }, releaseWaitMs);
-  if (answer.ok) return;
-  // Loaded only here: the release needs the whole policy, which the usual path never starts.
-  const { openPurgatoryContext } = await import("../plugin/purgatory-context.js");
-  const { releaseRepository } = await import("../plugin/release.js");
-  const context = openPurgatoryContext(config);
-  try {
-    const report = await releaseRepository(context, repository.owner, repository.identifier);
-    if (report.failed.length === 0) context.purgatory.clearPush(name, pushedAt);
-    if (report.released.length > 0) {
-      process.stderr.write(`purgatory: released ${report.released.length} held event(s) through strfry (the daemon did not answer: ${answer.error})\n`);
+    try {
+      await alignAfterPush(repository, objects, pushedAt);
+    } finally {
+      objects.close();
     }
-    for (const line of releaseLines(report)) process.stderr.write(`${line}\n`);
+    const answer = await askDaemon(daemonSocketPath(config), { op: "release", repository: name }, releaseWaitMs);
+    if (answer.ok) return;
+    // Loaded only here: the release needs the whole policy, which the usual path never starts.
+    const { openPurgatoryContext } = await import("../plugin/purgatory-context.js");
+    const { releaseRepository } = await import("../plugin/release.js");
+    const context = openPurgatoryContext(config, repository.db);
+    storeOpen = false;
+    try {
+      const report = await releaseRepository(context, repository.owner, repository.identifier);
+      if (report.failed.length === 0) context.purgatory.clearPush(name, pushedAt);
+      if (report.released.length > 0) {
+        process.stderr.write(`purgatory: released ${report.released.length} held event(s) through strfry (the daemon did not answer: ${answer.error})\n`);
+      }
+      for (const line of releaseLines(report)) process.stderr.write(`${line}\n`);
+    } finally {
+      context.close();
+    }
   } finally {
-    context.close();
+    if (storeOpen) repository.db.close();
   }
 }

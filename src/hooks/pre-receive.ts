@@ -5,6 +5,7 @@
 
 import * as kinds from "nostr-tools/kinds";
 import type { Config } from "../config.js";
+import { daemonSocketPath } from "../config.js";
 import { GraspError } from "../errors.js";
 import { readBranchesAndTags } from "../git/refs.js";
 import { repositoryName } from "../git/repository-path.js";
@@ -15,6 +16,8 @@ import type { RefUpdate } from "../policy/push-authorisation.js";
 import type { RepositoryContext } from "./repository-context.js";
 import { openRepositoryContext } from "./repository-context.js";
 import { readRefUpdates } from "./read-updates.js";
+import { askDaemon } from "../plugin/daemon-client.js";
+import { nudgePolicy } from "../plugin/wake-policy.js";
 
 export class PushRejectedError extends GraspError {}
 
@@ -59,6 +62,10 @@ export async function decidePreReceive(config: Config, repository: RepositoryCon
 
 /** The Node hook: the same decision with the store opened here. */
 export async function preReceive(config: Config): Promise<void> {
+  // No daemon answers: strfry runs no policy process, and post-receive will need one (to
+  // release through strfry). Have strfry start it now, while this hook decides, rather than
+  // when post-receive asks.
+  const woken = askDaemon(daemonSocketPath(config), { op: "ping" }, daemonPingMs).then((ping) => (ping.ok ? undefined : nudgePolicy(config.relayUrl)));
   const updates = await readRefUpdates(process.stdin);
   const repository = openRepositoryContext(config);
   try {
@@ -67,5 +74,8 @@ export async function preReceive(config: Config): Promise<void> {
     if (!outcome.ok) throw new PushRejectedError(outcome.refusal ?? "push rejected");
   } finally {
     repository.db.close();
+    await woken;
   }
 }
+
+const daemonPingMs = 1_000;

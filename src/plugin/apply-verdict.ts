@@ -1,6 +1,7 @@
 // What a verdict commits before the answer goes to strfry, and what happens once strfry has
 // (or has not) stored the event. The answer stays small: one transaction that holds the event,
-// or records it as provisionally accepted with the effects it needs waiting as jobs. Only
+// or records it as provisionally accepted with the effects it needs waiting as jobs (an event
+// that needs nothing, such as an issue, is only remembered in memory until strfry has it). Only
 // repository creation runs before the answer (ngit polls for the repository for just 15 s).
 // Everything that depends on strfry having stored the event runs after it is seen there.
 
@@ -88,6 +89,8 @@ function holdEvent(event: NostrEvent, effects: readonly Effect[], context: Effec
 
 /** The policy answers accept (or a release is about to deliver the event): provisional until strfry has it. */
 export function recordAcceptance(event: NostrEvent, effects: readonly Effect[], context: EffectContext, now: number): void {
+  // An issue or a comment commits nothing before the answer: the follower records it from strfry.
+  if (effects.length === 0 && context.index.noteAnswered(event, now + provisionalGraceSeconds)) return;
   writeTransaction(context.db, () => {
     if (!context.index.recordProvisional(event, now + provisionalGraceSeconds, { listsService: listsService(event, context) })) return;
     context.jobs.enqueue(event.id, effects, context.index.isStored(event.id), now);

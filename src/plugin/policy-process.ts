@@ -17,6 +17,8 @@ import { errorMessage, log } from "../log.js";
 import { decide } from "../policy/pipeline.js";
 import { reject } from "../policy/verdict.js";
 import type { Verdict } from "../policy/verdict.js";
+import { checkpointInBackground } from "../purgatory/checkpoints.js";
+import type { BackgroundCheckpoints } from "../purgatory/checkpoints.js";
 import { reclaimSpaceIncrementally, writeTransaction } from "../purgatory/database.js";
 import { followCursorKey, meta } from "../purgatory/meta.js";
 import { viewForOneDecision } from "../purgatory/server-view.js";
@@ -30,6 +32,7 @@ import { openPurgatoryContext } from "./purgatory-context.js";
 import type { ReleaseContext } from "./release.js";
 import { newReport, releaseIfComplete, releaseRepository } from "./release.js";
 import { followStrfry } from "./strfry-follower.js";
+import type { Follower } from "./strfry-follower.js";
 import { catchUp, runDueJobs, serialisedLane, sweep } from "./sweep.js";
 
 const unixNow = () => Math.floor(Date.now() / 1000);
@@ -64,6 +67,7 @@ export interface PolicyStreams {
 
 /** How often the daemon catches up with pushes, retries, confirmations and jobs. */
 const catchUpIntervalMs = 2_000;
+const backgroundStartDelayMs = 1_000;
 
 export async function runPolicyProcess(config: Config, streams: PolicyStreams): Promise<void> {
   const context = openPurgatoryContext(config);
@@ -125,19 +129,20 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
         if (jobsKickedMeanwhile) kickJobs();
       });
   };
-  const follower = followStrfry({
-    relayUrl: config.relayUrl,
-    onEvents: (events) => {
-      const now = unixNow();
-      writeTransaction(context.db, () => events.forEach((event) => confirmStored(event, context, now)))();
-      kickJobs();
-    },
-    readCursor: () => {
-      const value = stored.get(followCursorKey);
-      return value === undefined ? undefined : Number(value);
-    },
-    writeCursor: (at) => stored.set(followCursorKey, String(at)),
-  });
+  const startFollower = () =>
+    followStrfry({
+      relayUrl: config.relayUrl,
+      onEvents: (events) => {
+        const now = unixNow();
+        writeTransaction(context.db, () => events.forEach((event) => confirmStored(event, context, now)))();
+        kickJobs();
+      },
+      readCursor: () => {
+        const value = stored.get(followCursorKey);
+        return value === undefined ? undefined : Number(value);
+      },
+      writeCursor: (at) => stored.set(followCursorKey, String(at)),
+    });
 
   let catchingUp = false;
   const runCatchUp = () => {
@@ -156,12 +161,18 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
       .catch((error: unknown) => log.error("sweep failed", { error: errorMessage(error) }))
       .finally(() => (sweeping = false));
   };
-  // strfry starts the plugin only on the first event after its own start: catch up at once
-  // with pushes that completed while no daemon was listening.
-  setImmediate(() => {
+  // What the answers do not need starts a moment after the process: strfry starts the plugin
+  // on an event and waits for its answer, often the release a daemon-less post-receive is
+  // waiting for. That hook releases its own push; catching up with pushes that completed
+  // while no daemon listened would deliver the same events a second time meanwhile.
+  let follower: Follower | undefined;
+  let checkpoints: BackgroundCheckpoints | undefined;
+  const startup = setTimeout(() => {
+    checkpoints = checkpointInBackground(context.db);
+    follower = startFollower();
     runCatchUp();
     runSweep();
-  });
+  }, backgroundStartDelayMs);
   // The timers alone must not keep the process alive: it ends when strfry closes stdin.
   const catchUpTimer = setInterval(runCatchUp, catchUpIntervalMs);
   catchUpTimer.unref();
@@ -195,17 +206,21 @@ export async function runPolicyProcess(config: Config, streams: PolicyStreams): 
         log.error("deciding an event failed", { id: event.id, kind: event.kind, error: errorMessage(error) });
         verdict = reject("error: the policy failed on this event; see the relay's logs");
       }
-      // Holds and refusals are what an operator looks for; strfry logs what it stores itself.
-      const logDecision = verdict.action === "accept" ? log.debug : log.info;
+      // Holds and refusals are what an operator looks for; strfry logs what it stores itself,
+      // and events unrelated to this server are a public relay's everyday traffic.
+      const routine = verdict.action === "accept" || (verdict.action === "reject" && verdict.unrelated === true);
+      const logDecision = routine ? log.debug : log.info;
       logDecision("decided", { id: event.id, kind: event.kind, pubkey: event.pubkey, action: verdict.action, reason: verdict.msg });
       answer(formatAnswer(event.id, verdict));
     }
   } finally {
+    clearTimeout(startup);
     clearInterval(sweepTimer);
     clearInterval(catchUpTimer);
-    follower.close();
+    follower?.close();
     daemonSocket.close();
     await exclusive(async () => undefined);
+    await checkpoints?.close();
     context.close();
     log.info("policy process stopping: input closed", { pid: process.pid });
   }

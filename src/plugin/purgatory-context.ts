@@ -8,6 +8,7 @@ import { objectChecker } from "../git/object-checker.js";
 import { buildHoldLimits, buildRules } from "../policy/pipeline.js";
 import { acceptedIndex } from "../purgatory/accepted-index.js";
 import { openDatabase } from "../purgatory/database.js";
+import type { Db } from "../purgatory/database.js";
 import { deletions } from "../purgatory/deletions.js";
 import { purgatory } from "../purgatory/held-events.js";
 import { jobs } from "../purgatory/jobs.js";
@@ -20,8 +21,8 @@ export interface OpenedContext extends ReleaseContext {
   close(): void;
 }
 
-export function openPurgatoryContext(config: Config): OpenedContext {
-  const db = openDatabase(databasePath(config));
+/** `db`: a connection to the store already open (a hook's), which the context then owns and closes. */
+export function openPurgatoryContext(config: Config, db: Db = openDatabase(databasePath(config))): OpenedContext {
   const objects = objectChecker();
   const index = acceptedIndex(db);
   const held = purgatory(db);

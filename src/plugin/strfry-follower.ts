@@ -28,6 +28,8 @@ export interface Follower {
 const catchUpOverlapSeconds = 15 * 60;
 const maxReconnectDelayMs = 30_000;
 const cursorIntervalMs = 30_000;
+/** What strfry stores within this time is handed on together: one transaction, not one each. */
+const liveBatchMs = 20;
 
 export function followStrfry(options: FollowerOptions): Follower {
   let socket: WebSocket | undefined;
@@ -36,6 +38,28 @@ export function followStrfry(options: FollowerOptions): Follower {
   let failures = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
   const unixNow = () => Math.floor(Date.now() / 1000);
+
+  let liveBatch: NostrEvent[] = [];
+  let liveBatchTimer: NodeJS.Timeout | undefined;
+  const handOnLiveBatch = () => {
+    clearTimeout(liveBatchTimer);
+    liveBatchTimer = undefined;
+    const events = liveBatch;
+    liveBatch = [];
+    if (events.length === 0) return;
+    try {
+      options.onEvents(events);
+    } catch {
+      // One bad event must not cost the others their record.
+      for (const event of events) {
+        try {
+          options.onEvents([event]);
+        } catch (error) {
+          log.error("recording an event strfry stored failed", { id: event.id, error: errorMessage(error) });
+        }
+      }
+    }
+  };
 
   const cursorTimer = setInterval(() => {
     if (caughtUp) options.writeCursor(unixNow());
@@ -72,11 +96,8 @@ export function followStrfry(options: FollowerOptions): Follower {
         return;
       }
       if (Array.isArray(message) && message[0] === "EVENT" && message[1] === "live" && isNostrEvent(message[2])) {
-        try {
-          options.onEvents([message[2]]);
-        } catch (error) {
-          log.error("recording an event strfry stored failed", { id: message[2].id, error: errorMessage(error) });
-        }
+        liveBatch.push(message[2]);
+        liveBatchTimer ??= setTimeout(handOnLiveBatch, liveBatchMs);
       }
     });
     ws.on("error", (error) => {
@@ -98,6 +119,7 @@ export function followStrfry(options: FollowerOptions): Follower {
     isCaughtUp: () => caughtUp,
     close() {
       closed = true;
+      handOnLiveBatch();
       clearInterval(cursorTimer);
       clearTimeout(reconnectTimer);
       if (caughtUp) options.writeCursor(unixNow());

@@ -211,12 +211,17 @@ export async function sweep(context: ReleaseContext, now: number, options: Sweep
   return report;
 }
 
-/** History older than the retention goes, and the pages it took are given back to the file system. */
+/**
+ * History older than the retention goes, and the pages it took are given back to the file
+ * system. Rows are appended in time order, so the old ones are those before the first recent
+ * one: finding it reads only what goes (the table has no time index, one page less per write).
+ */
 export function pruneHistory(db: Db, before: number): number {
   let pruned = 0;
-  const prune = db.prepare("DELETE FROM purgatory_history WHERE seq IN (SELECT seq FROM purgatory_history WHERE at < ? LIMIT 5000)");
+  const firstRecent = db.prepare<[number], { seq: number }>("SELECT seq FROM purgatory_history WHERE at >= ? ORDER BY seq LIMIT 1").get(before)?.seq;
+  const prune = db.prepare<[number]>("DELETE FROM purgatory_history WHERE seq IN (SELECT seq FROM purgatory_history WHERE seq < ? ORDER BY seq LIMIT 5000)");
   for (;;) {
-    const { changes } = prune.run(before);
+    const { changes } = prune.run(firstRecent ?? Number.MAX_SAFE_INTEGER);
     pruned += changes;
     if (changes < 5000) break;
   }

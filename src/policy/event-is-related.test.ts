@@ -60,10 +60,12 @@ describe("eventIsRelated", () => {
     assert.deepEqual(decideTags(kinds.ShortTextNote, []), {
       action: "reject",
       msg: "blocked: kind 1 event references no repository or event on this server",
+      unrelated: true,
     });
     assert.deepEqual(decideTags(kinds.GitPullRequest, [["e", "2".repeat(64)], ["a", `30617:${owner.pubkey}:other`]]), {
       action: "reject",
       msg: "blocked: kind 1618 event references no repository or event on this server",
+      unrelated: true,
     });
   });
 
@@ -130,6 +132,7 @@ describe("eventIsRelated", () => {
     assert.deepEqual(decideTags(kinds.Comment, malformed, contents), {
       action: "reject",
       msg: "blocked: kind 1111 event references no repository or event on this server",
+      unrelated: true,
     });
   });
 });

@@ -8,7 +8,7 @@ import { coordinateOf, parseCoordinate } from "../nostr/coordinates.js";
 import { isHex64 } from "../nostr/event.js";
 import type { Rule } from "./rule.js";
 import type { ServerView } from "./view.js";
-import { accept, reject } from "./verdict.js";
+import { accept, unrelated } from "./verdict.js";
 
 /** Kinds admitted by rules of their own rather than by their references. */
 const kindsWithTheirOwnAdmission = new Set<number>([kinds.RepositoryAnnouncement, kinds.RepositoryState, kinds.UserGraspList]);
@@ -48,6 +48,6 @@ export function eventIsRelated(): Rule {
   return ({ event, view }) => {
     if (kindsWithTheirOwnAdmission.has(event.kind)) return accept();
     if (isRelated(event, view)) return accept();
-    return reject(`blocked: kind ${event.kind} event references no repository or event on this server`);
+    return unrelated(`blocked: kind ${event.kind} event references no repository or event on this server`);
   };
 }

@@ -29,12 +29,13 @@ export function buildHoldLimits(limits: HoldLimits): Rule[] {
 
 export function buildRules(options: PolicyOptions): Rule[] {
   return [
+    // First: most events a public relay is sent have nothing to do with this server.
+    eventIsRelated(),
     eventIsNotDeleted(),
     protectedEventIsAuthed(),
     repositoryIdentifierIsSafe(),
     announcementListsService({ service: options.service }),
     stateIsFromMaintainer(),
-    eventIsRelated(),
     pullRequestTipExists(),
     stateObjectsExist(),
     announcementCreatesRepositoryOnlyWhenDirect(),

@@ -14,6 +14,7 @@ import { readAnnouncement } from "../nostr/nip34.js";
 import { referencesOf } from "../policy/event-is-related.js";
 import type { AcceptedView, KnownAnnouncement } from "../policy/view.js";
 import { pullRequestKinds } from "../policy/pull-request-tip-exists.js";
+import { answeredEvents } from "./answered-events.js";
 import type { Db } from "./database.js";
 import { writeTransaction } from "./database.js";
 
@@ -60,6 +61,12 @@ export interface AcceptedIndex {
    */
   recordProvisional(event: NostrEvent, checkAt: number, options?: RecordOptions): boolean;
   /**
+   * The policy answered accept for a regular event that changes nothing but this index: the
+   * rules see it at once, from memory, and it is recorded when strfry is seen to store it.
+   * Returns false (record it provisionally instead) for other events or when too many wait.
+   */
+  noteAnswered(event: NostrEvent, until: number): boolean;
+  /**
    * strfry has the event: record it (if new) as stored; older events at its coordinate go.
    * Returns false when a newer stored event holds its coordinate (this one was replaced meanwhile).
    */
@@ -82,7 +89,15 @@ export interface AcceptedIndex {
   counts(): IndexCounts;
 }
 
+/** Kinds the index only lists: nothing else on the server depends on them. */
+const onlyListedKinds = (kind: number) =>
+  kinds.isRegularKind(kind) && kind !== kinds.EventDeletion && kind !== kinds.RepositoryAnnouncement && !pullRequestKinds.has(kind);
+
+/** Enough for a burst of answers while the follower is cut off for the grace period; beyond it, rows. */
+const answeredCapacity = 10_000;
+
 export function acceptedIndex(db: Db): AcceptedIndex {
+  const answered = answeredEvents(answeredCapacity);
   const announcementColumns = "id, owner, identifier, created_at, maintainers, lists_service";
   const statements = {
     announcements: db.prepare<[string, string], AnnouncementRow>(
@@ -130,6 +145,7 @@ export function acceptedIndex(db: Db): AcceptedIndex {
   };
 
   const forget = (id: string) => {
+    answered.remove(id);
     statements.deleteEvent.run(id);
     statements.deleteReferencesFrom.run(id);
     statements.deleteAnnouncement.run(id);
@@ -149,9 +165,9 @@ export function acceptedIndex(db: Db): AcceptedIndex {
       }
       return [...newestByOwner.values()].map(toKnownAnnouncement);
     },
-    isAcceptedEvent: (id) => statements.indexedEvent.get(id) !== undefined,
+    isAcceptedEvent: (id) => answered.hasEvent(id) || statements.indexedEvent.get(id) !== undefined,
     isAcceptedCoordinate: (coordinate) => statements.atCoordinate.get(coordinate) !== undefined,
-    isReferencedByAccepted: (target) => statements.referenced.get(target) !== undefined,
+    isReferencedByAccepted: (target) => answered.references(target) || statements.referenced.get(target) !== undefined,
     latestAcceptedState: (author, identifier) => {
       const [newest] = newestFirst(statements.states.all(author, identifier));
       return newest === undefined ? undefined : { id: newest.id, createdAt: newest.created_at };
@@ -206,13 +222,14 @@ export function acceptedIndex(db: Db): AcceptedIndex {
     }
     if (statements.indexedEvent.get(event.id) === undefined) insert(event, true, null, options);
     else statements.markStored.run(event.id);
+    answered.remove(event.id);
     return true;
   });
 
   const applyDeletion = writeTransaction(db, (deletion: NostrEvent) => {
     for (const [name, value] of deletion.tags) {
       if (name === "e" && isHex64(value)) {
-        if (statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forget(value);
+        if (answered.isBy(value, deletion.pubkey) || statements.authorsEvent.get(value, deletion.pubkey) !== undefined) forget(value);
       }
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
       if (coordinate !== undefined && coordinate.pubkey === deletion.pubkey) {
@@ -230,6 +247,7 @@ export function acceptedIndex(db: Db): AcceptedIndex {
   return {
     view,
     recordProvisional: (event, checkAt, options) => recordProvisional(event, checkAt, options),
+    noteAnswered: (event, until) => onlyListedKinds(event.kind) && answered.add(event, until),
     recordStored: (event, options) => recordStored(event, options),
     isStored: (id) => statements.indexedEvent.get(id)?.stored === 1,
     isIndexed: (id) => statements.indexedEvent.get(id) !== undefined,

@@ -17,11 +17,10 @@ export interface Deletions {
 export function deletions(db: Db): Deletions {
   const statements = {
     insert: db.prepare("INSERT OR IGNORE INTO deletions (deletion_id, author, target, until) VALUES (?, ?, ?, ?)"),
-    byId: db.prepare<[string, string], { deletion_id: string }>(
-      "SELECT deletion_id FROM deletions WHERE target = ? AND author = ? AND until IS NULL LIMIT 1",
-    ),
-    byCoordinate: db.prepare<[string, string, number], { deletion_id: string }>(
-      "SELECT deletion_id FROM deletions WHERE target = ? AND author = ? AND until >= ? LIMIT 1",
+    // One look-up for both ways (asked for every event): by id, or by coordinate up to `until`.
+    covering: db.prepare<[{ author: string; id: string; coordinate: string | null; createdAt: number }], { deletion_id: string }>(
+      `SELECT deletion_id FROM deletions
+       WHERE (target = @id AND author = @author AND until IS NULL) OR (target = @coordinate AND author = @author AND until >= @createdAt) LIMIT 1`,
     ),
   };
   const remember = writeTransaction(db, (deletion: NostrEvent) => {
@@ -35,11 +34,7 @@ export function deletions(db: Db): Deletions {
   });
   return {
     remember: (deletion) => remember(deletion),
-    deletionOf: (event) => {
-      const byId = statements.byId.get(event.id, event.pubkey)?.deletion_id;
-      if (byId !== undefined) return byId;
-      const coordinate = coordinateOf(event);
-      return coordinate === undefined ? undefined : statements.byCoordinate.get(coordinate, event.pubkey, event.created_at)?.deletion_id;
-    },
+    deletionOf: (event) =>
+      statements.covering.get({ author: event.pubkey, id: event.id, coordinate: coordinateOf(event) ?? null, createdAt: event.created_at })?.deletion_id,
   };
 }

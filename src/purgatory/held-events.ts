@@ -110,6 +110,19 @@ export interface Purgatory {
   record(entryId: string, kind: number | undefined, what: HistoryEntry, now: number, detail?: string): void;
 }
 
+/**
+ * A coordinate as the repository index finds it: held events with a coordinate are
+ * announcements and states, whose identifier column is their `d`, so (identifier, kind)
+ * narrows to one repository's few rows and the coordinate itself picks the author's.
+ */
+type CoordinateKey = [identifier: string, kind: number, coordinate: string];
+const atCoordinate = "identifier = ? AND kind = ? AND coordinate = ?";
+
+function coordinateKey(coordinate: string): CoordinateKey | undefined {
+  const parsed = parseCoordinate(coordinate);
+  return parsed === undefined ? undefined : [parsed.identifier, parsed.kind, coordinate];
+}
+
 export function purgatory(db: Db): Purgatory {
   const statements = {
     insert: db.prepare(
@@ -120,17 +133,15 @@ export function purgatory(db: Db): Purgatory {
     byIdentifier: db.prepare<[string], HeldRow>(
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE identifier = ? ORDER BY created_at, id",
     ),
-    byCoordinate: db.prepare<[string], HeldRow>(
-      "SELECT event_json, arrived_at, expires_at FROM held_events WHERE coordinate = ? ORDER BY created_at, id",
+    byCoordinate: db.prepare<CoordinateKey, HeldRow>(
+      `SELECT event_json, arrived_at, expires_at FROM held_events WHERE ${atCoordinate} ORDER BY created_at, id`,
     ),
     all: db.prepare<[], HeldRow>("SELECT event_json, arrived_at, expires_at FROM held_events ORDER BY expires_at"),
     expired: db.prepare<[number, number], HeldRow>(
       "SELECT event_json, arrived_at, expires_at FROM held_events WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
     ),
-    countByAuthor: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE pubkey = ? LIMIT ?)"),
-    countWithIdentifier: db.prepare<[string, number], { count: number }>(
-      "SELECT COUNT(*) AS count FROM (SELECT 1 FROM held_events WHERE identifier = ? LIMIT ?)",
-    ),
+    // Kept by triggers (migration 4), whoever writes held_events.
+    heldCount: db.prepare<[string], { count: number }>("SELECT count FROM held_counts WHERE key = ?"),
     recordCreation: db.prepare("INSERT INTO repository_creations (author, repository, at) VALUES (?, ?, ?)"),
     creationsSince: db.prepare<[string, number], { count: number }>("SELECT COUNT(*) AS count FROM repository_creations WHERE author = ? AND at >= ?"),
     announcements: db.prepare<[number, string], HeldRow>(
@@ -145,10 +156,10 @@ export function purgatory(db: Db): Purgatory {
     receivedPushes: db.prepare<[number], { repository: string; at: number }>("SELECT repository, at FROM received_pushes ORDER BY at LIMIT ?"),
     clearPush: db.prepare("DELETE FROM received_pushes WHERE repository = ? AND at <= ?"),
     delete: db.prepare("DELETE FROM held_events WHERE id = ?"),
-    coordinateHeld: db.prepare<[string], { id: string }>("SELECT id FROM held_events WHERE coordinate = ? LIMIT 1"),
+    coordinateHeld: db.prepare<CoordinateKey, { id: string }>(`SELECT id FROM held_events WHERE ${atCoordinate} LIMIT 1`),
     authorsHeld: db.prepare<[string, string], { id: string; kind: number }>("SELECT id, kind FROM held_events WHERE id = ? AND pubkey = ?"),
-    authorsHeldAtCoordinate: db.prepare<[string, number], { id: string; kind: number }>(
-      "SELECT id, kind FROM held_events WHERE coordinate = ? AND created_at <= ?",
+    authorsHeldAtCoordinate: db.prepare<[...CoordinateKey, number], { id: string; kind: number }>(
+      `SELECT id, kind FROM held_events WHERE ${atCoordinate} AND created_at <= ?`,
     ),
     extend: db.prepare("UPDATE held_events SET expires_at = MAX(expires_at, ?) WHERE id = ?"),
     placeholder: db.prepare<[string, string], PlaceholderRow>("SELECT * FROM placeholders WHERE event_id = ? AND repository = ?"),
@@ -200,7 +211,7 @@ export function purgatory(db: Db): Purgatory {
       const held = name === "e" && isHex64(value) ? statements.authorsHeld.get(value, deletion.pubkey) : undefined;
       if (held !== undefined) named.push(held);
       const coordinate = name === "a" && value !== undefined ? parseCoordinate(value) : undefined;
-      if (coordinate?.pubkey === deletion.pubkey) named.push(...statements.authorsHeldAtCoordinate.all(value!, deletion.created_at));
+      if (coordinate?.pubkey === deletion.pubkey) named.push(...statements.authorsHeldAtCoordinate.all(...coordinateKey(value!)!, deletion.created_at));
     }
     const withdrawn: { id: string; kind: number; event: NostrEvent }[] = [];
     for (const { id, kind } of named) {
@@ -245,17 +256,23 @@ export function purgatory(db: Db): Purgatory {
     hold: (event, now, ttlSeconds) => hold(event, now, ttlSeconds),
     isHeld: (id) => statements.byId.get(id) !== undefined,
     isHeldBy: (id, pubkey) => statements.authorsHeld.get(id, pubkey) !== undefined,
-    heldCountByAuthor: (pubkey, atMost) => statements.countByAuthor.get(pubkey, atMost)!.count,
-    heldCountWithIdentifier: (identifier, atMost) => statements.countWithIdentifier.get(identifier, atMost)!.count,
+    heldCountByAuthor: (pubkey, atMost) => Math.min(statements.heldCount.get(`author:${pubkey}`)?.count ?? 0, atMost),
+    heldCountWithIdentifier: (identifier, atMost) => Math.min(statements.heldCount.get(`identifier:${identifier}`)?.count ?? 0, atMost),
     recordRepositoryCreation: (author, repository, now) => void statements.recordCreation.run(author, repository, now),
     repositoriesCreatedSince: (author, since) => statements.creationsSince.get(author, since)!.count,
-    isHeldCoordinate: (coordinate) => statements.coordinateHeld.get(coordinate) !== undefined,
+    isHeldCoordinate: (coordinate) => {
+      const key = coordinateKey(coordinate);
+      return key !== undefined && statements.coordinateHeld.get(...key) !== undefined;
+    },
     heldEvent: (id) => {
       const row = statements.byId.get(id);
       return row === undefined ? undefined : toHeld(row);
     },
     heldWithIdentifier: (identifier) => statements.byIdentifier.all(identifier).map(toHeld),
-    heldAtCoordinate: (coordinate) => statements.byCoordinate.all(coordinate).map(toHeld),
+    heldAtCoordinate: (coordinate) => {
+      const key = coordinateKey(coordinate);
+      return key === undefined ? [] : statements.byCoordinate.all(...key).map(toHeld);
+    },
     heldAnnouncements: (identifier) =>
       statements.announcements.all(kinds.RepositoryAnnouncement, identifier).map((row) => {
         const { id, owner, identifier, createdAt, maintainers } = readAnnouncement(JSON.parse(row.event_json) as NostrEvent);

@@ -24,4 +24,12 @@ describe("pruneHistory", () => {
     assert.ok(pages() < before, `the file shrank: ${before} pages before, ${pages()} after`);
     assert.equal(pruneHistory(db, 200), 0, "nothing left to prune");
   });
+
+  it("removes all of it when none is recent", () => {
+    const { db } = stores.fresh();
+    const held = purgatory(db);
+    for (let index = 0; index < 30; index++) held.record(`${index}`.padStart(64, "0"), 30618, "held", 100);
+    assert.equal(pruneHistory(db, 200), 30);
+    assert.equal(pruneHistory(db, 200), 0);
+  });
 });

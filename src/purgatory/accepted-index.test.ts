@@ -636,3 +636,48 @@ describe("acceptedIndex, provisional rows", () => {
     assert.deepEqual(again.dueForCheck(1234, 10), [hosted.id]);
   });
 });
+
+describe("acceptedIndex: answered events, in memory until strfry stores them", () => {
+  const repositoryCoordinate = (author: TestAuthor) => announcementCoordinate(author, "repo");
+  const issueOf = (author: TestAuthor) => author.sign({ kind: 1621, tags: [["a", repositoryCoordinate(author)]] });
+
+  it("takes regular events that change nothing but the index, and nothing else", () => {
+    const { index } = freshIndex();
+    const author = newAuthor();
+    const until = Math.floor(Date.now() / 1000) + 15;
+    assert.equal(index.noteAnswered(issueOf(author), until), true);
+    assert.equal(index.noteAnswered(author.sign({ kind: 1111, tags: [] }), until), true);
+    assert.equal(index.noteAnswered(repositoryState(author, "repo"), until), false, "a state");
+    assert.equal(index.noteAnswered(announcement(author, "repo"), until), false, "an announcement");
+    assert.equal(index.noteAnswered(author.sign({ kind: kinds.GitPullRequest, tags: [] }), until), false, "a PR");
+    assert.equal(index.noteAnswered(deletion(author, []), until), false, "a deletion");
+    assert.equal(index.noteAnswered(author.sign({ kind: 10317, tags: [] }), until), false, "a replaceable event");
+  });
+
+  it("shows them to the rules at once, writes no row, and records them as stored when strfry has them", () => {
+    const { index, db } = freshIndex();
+    const author = newAuthor();
+    const issue = issueOf(author);
+    index.noteAnswered(issue, Math.floor(Date.now() / 1000) + 15);
+    assert.equal(index.view.isAcceptedEvent(issue.id), true);
+    assert.equal(index.view.isReferencedByAccepted(repositoryCoordinate(author)), true);
+    const rows = () => (db.prepare("SELECT COUNT(*) AS count FROM accepted_events").get() as { count: number }).count;
+    assert.equal(rows(), 0);
+    index.recordStored(issue);
+    assert.equal(rows(), 1);
+    assert.equal(index.isStored(issue.id), true);
+    assert.deepEqual(index.counts(), { stored: 1, provisional: 0 });
+  });
+
+  it("forgets one its author deletes", () => {
+    const { index } = freshIndex();
+    const author = newAuthor();
+    const issue = issueOf(author);
+    index.noteAnswered(issue, Math.floor(Date.now() / 1000) + 15);
+    index.applyDeletion(deletion(newAuthor(), [["e", issue.id]]));
+    assert.equal(index.view.isAcceptedEvent(issue.id), true, "someone else's deletion counts for nothing");
+    index.applyDeletion(deletion(author, [["e", issue.id]]));
+    assert.equal(index.view.isAcceptedEvent(issue.id), false);
+    assert.equal(index.view.isReferencedByAccepted(repositoryCoordinate(author)), false);
+  });
+});

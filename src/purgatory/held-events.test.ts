@@ -9,6 +9,8 @@ import { repositoryIdentifierOf as heldIdentifierOf } from "../nostr/nip34.js";
 import { purgatory } from "./held-events.js";
 import type { Placeholder, Purgatory } from "./held-events.js";
 import { historyOf } from "./inspection.js";
+import { migrate } from "./database.js";
+import { migrations } from "./migrations.js";
 import { storeFixture } from "./store-fixture.js";
 
 const stores = storeFixture("held");
@@ -306,5 +308,46 @@ describe("purgatory", () => {
     assert.equal(hook.isHeld(event.id), true);
     assert.equal(hook.remove(event.id, "released", 110), true);
     assert.equal(store.isHeld(event.id), false);
+  });
+});
+
+describe("held counts (kept by the store's triggers)", () => {
+  it("count per author and per identifier as events are held and leave, up to the limit asked", () => {
+    const { store } = freshStore();
+    const [alice, bob] = [newAuthor(), newAuthor()];
+    const states = [repositoryState(alice, "one"), repositoryState(alice, "two"), repositoryState(bob, "one")];
+    for (const state of states) store.hold(state, 1000, ttl);
+    store.hold(states[0]!, 1001, ttl); // a resend counts once
+    assert.equal(store.heldCountByAuthor(alice.pubkey, 100), 2);
+    assert.equal(store.heldCountByAuthor(alice.pubkey, 1), 1, "counted up to the limit asked");
+    assert.equal(store.heldCountByAuthor(bob.pubkey, 100), 1);
+    assert.equal(store.heldCountWithIdentifier("one", 100), 2);
+    assert.equal(store.heldCountWithIdentifier("two", 100), 1);
+    store.remove(states[0]!.id, "released", 1002);
+    assert.equal(store.heldCountByAuthor(alice.pubkey, 100), 1);
+    assert.equal(store.heldCountWithIdentifier("one", 100), 1);
+    store.remove(states[2]!.id, "expired", 1003);
+    assert.equal(store.heldCountByAuthor(bob.pubkey, 100), 0);
+    assert.equal(store.heldCountWithIdentifier("one", 100), 0);
+  });
+
+  it("are filled from the held events when an older store is migrated", () => {
+    const path = stores.freshPath();
+    const db = stores.open(path, { migrate: false });
+    db.exec(migrations.slice(0, 3).join("\n"));
+    db.pragma("user_version = 3");
+    const alice = newAuthor();
+    const insert = db.prepare(
+      "INSERT INTO held_events (id, kind, pubkey, created_at, identifier, coordinate, tip, event_json, arrived_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 1000, 2800)",
+    );
+    for (const identifier of ["one", "one", "two"]) {
+      const state = repositoryState(alice, identifier);
+      insert.run(state.id, state.kind, state.pubkey, state.created_at, identifier, announcementCoordinate(alice, identifier).replace("30617", "30618"), JSON.stringify(state));
+    }
+    migrate(db);
+    const store = purgatory(db);
+    assert.equal(store.heldCountByAuthor(alice.pubkey, 100), 3);
+    assert.equal(store.heldCountWithIdentifier("one", 100), 2);
+    assert.equal(store.heldCountWithIdentifier("two", 100), 1);
   });
 });

@@ -26,7 +26,9 @@ export function checkpointInBackground(db: Db): BackgroundCheckpoints {
     if (!closing) log.warn("background checkpoints stopped; the policy's commits checkpoint again", { problem });
   };
   worker.once("online", () => {
-    if (db.open && !closing) db.pragma("wal_autocheckpoint = 0");
+    if (!db.open || closing) return;
+    db.pragma("wal_autocheckpoint = 0");
+    log.debug("checkpoints run in the background", { intervalMs: checkpointIntervalMs });
   });
   worker.on("message", (message: { error?: string }) => log.warn("a background checkpoint failed", { error: message.error }));
   worker.once("error", (error) => fallBack(errorMessage(error)));

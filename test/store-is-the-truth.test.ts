@@ -25,7 +25,7 @@ import { operatorCli, serverSettings } from "./support/operator-cli.js";
 import { startStrfryServer, strfrySkipReason } from "./support/strfry-server.js";
 import type { StrfryServer } from "./support/strfry-server.js";
 import { tempDir } from "./support/temp-dir.js";
-import { isRunning, policyProcessId } from "./support/processes.js";
+import { isRunning, policyProcessId, policyProcessIds } from "./support/processes.js";
 import { waitUntil } from "./support/wait-until.js";
 
 interface ServerOptions {
@@ -250,16 +250,19 @@ for (const backend of backends) {
       assert.deepEqual(await served(newer), [newer.id], "served when git push returns");
     });
 
-    it("a push while no policy process runs has strfry start one, even a push that is refused", async () => {
-      const { server, announced } = await session(backend);
+    it("a push while no policy process runs has strfry start one from pre-receive, whose daemon then releases it", async () => {
+      const { server, relay, served, announced } = await session(backend);
       const repository = await announced("wake");
-      const work = workingRepository();
-      work.commit("no state declares this");
-      const pid = policyProcessId(server);
-      process.kill(pid, "SIGKILL");
-      await waitUntil(() => !isRunning(pid), "the policy process is gone");
-      assertRejected(work.push(repository.url, "main"));
-      await waitUntil(() => policyProcessId(server) !== pid, "strfry started a new policy process");
+      const { work, state } = await pushFirstCommit(relay, repository);
+      // Every one of them: a policy process that still runs would take the daemon's socket over.
+      const killed = policyProcessIds(server).filter(isRunning);
+      for (const pid of killed) process.kill(pid, "SIGKILL");
+      await waitUntil(() => !killed.some(isRunning), "no policy process runs");
+      const pushed = work.push(repository.url, "main");
+      assertPushed(pushed);
+      assert.doesNotMatch(pushed.stderr, /the daemon did not answer/, "post-receive found the new daemon");
+      assert.deepEqual(await served(state), [state.id], "served when git push returns");
+      await waitUntil(() => !killed.includes(policyProcessId(server)), "the new policy process's log is read");
     });
 
     it("a push while no policy process runs is released before git push returns", async () => {

@@ -62,20 +62,31 @@ export async function decidePreReceive(config: Config, repository: RepositoryCon
 
 /** The Node hook: the same decision with the store opened here. */
 export async function preReceive(config: Config): Promise<void> {
-  // No daemon answers: strfry runs no policy process, and post-receive will need one (to
-  // release through strfry). Have strfry start it now, while this hook decides, rather than
-  // when post-receive asks.
-  const woken = askDaemon(daemonSocketPath(config), { op: "ping" }, daemonPingMs).then((ping) => (ping.ok ? undefined : nudgePolicy(config.relayUrl)));
-  const updates = await readRefUpdates(process.stdin);
-  const repository = openRepositoryContext(config);
+  // No daemon answers: strfry runs no policy process, and post-receive will need its daemon
+  // (to release through strfry). Have strfry start one while this hook decides, and let the
+  // push go on once it runs, so that post-receive finds the daemon.
+  const refused = new AbortController();
+  const woken = askDaemon(daemonSocketPath(config), { op: "ping" }, daemonPingMs).then((ping) =>
+    ping.ok ? undefined : nudgePolicy(config.relayUrl, policyStartWaitMs, refused.signal),
+  );
   try {
-    const outcome = await decidePreReceive(config, repository, updates, Math.floor(Date.now() / 1000));
-    for (const line of outcome.lines) process.stderr.write(`${line}\n`);
-    if (!outcome.ok) throw new PushRejectedError(outcome.refusal ?? "push rejected");
+    const updates = await readRefUpdates(process.stdin);
+    const repository = openRepositoryContext(config);
+    try {
+      const outcome = await decidePreReceive(config, repository, updates, Math.floor(Date.now() / 1000));
+      for (const line of outcome.lines) process.stderr.write(`${line}\n`);
+      if (!outcome.ok) throw new PushRejectedError(outcome.refusal ?? "push rejected");
+    } finally {
+      repository.db.close();
+    }
+  } catch (error) {
+    refused.abort();
+    throw error;
   } finally {
-    repository.db.close();
     await woken;
   }
 }
 
 const daemonPingMs = 1_000;
+/** A policy process starts in well under a second; strfry itself gives a plugin 10 s. */
+const policyStartWaitMs = 5_000;

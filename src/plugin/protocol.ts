@@ -49,6 +49,9 @@ export function parseRequestLine(line: string): ParsedLine {
   };
 }
 
+/** What strfry answers for an event its plugin failed on; after a plugin died, it starts a new one with the next event. */
+export const pluginRestartMessage = "error: internal error";
+
 const pluginActions = { accept: "accept", reject: "reject", hold: "shadowReject" } as const;
 
 /** strfry reads at most this many bytes of an answer line. */

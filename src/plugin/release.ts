@@ -19,6 +19,7 @@ import type { EffectContext } from "./apply-verdict.js";
 import { confirmStored, recordAcceptance } from "./apply-verdict.js";
 import type { GitFactsContext } from "./gather-git-facts.js";
 import { gatherGitFacts } from "./gather-git-facts.js";
+import { pluginRestartMessage } from "./protocol.js";
 import type { ReleaseSink } from "./release-sink.js";
 import type { StrfryStore } from "./strfry-store.js";
 
@@ -66,9 +67,6 @@ export function newReport(): ReleaseReport {
 }
 
 const unixNow = () => Math.floor(Date.now() / 1000);
-
-/** strfry restarts a plugin that died only on the next event, which it answers with this. */
-const pluginRestartMessage = "error: internal error";
 
 /** Releases `event` if it is still held and now complete; records the outcome in `report`. */
 export async function releaseIfComplete(event: NostrEvent, context: ReleaseContext, report: ReleaseReport): Promise<void> {

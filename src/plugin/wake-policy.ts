@@ -6,6 +6,7 @@
 import WebSocket from "ws";
 import type { NostrEvent } from "nostr-tools";
 import { finalizeEvent, generateSecretKey } from "nostr-tools/pure";
+import { pluginRestartMessage } from "./protocol.js";
 import { relayRequest } from "./relay-request.js";
 import type { RelayAnswer } from "./relay-request.js";
 
@@ -23,26 +24,39 @@ export function wakePolicy(relayUrl: string, timeoutMs = 10_000): Promise<RelayA
 }
 
 /**
- * Makes strfry start the policy without waiting for it to be ready: two events, the first of
- * which strfry answers at once with an error when its plugin had died, and the second starts
- * the new one. Resolves once both are sent, or after `timeoutMs`; never fails (a relay that
+ * Makes strfry start the policy and waits until it has: one event, and when strfry answers it
+ * with an error (its plugin had died) a second, which starts the new one. The connection stays
+ * open until that second event is answered: strfry drops an event whose connection closed before
+ * its writer took it. Resolves then, on `signal`, or after `timeoutMs`; never fails (a relay that
  * is down has nothing to wake).
  */
-export function nudgePolicy(relayUrl: string, timeoutMs = 1_000): Promise<void> {
+export function nudgePolicy(relayUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const [first, second] = [throwawayEvent(), throwawayEvent()];
     const socket = new WebSocket(relayUrl);
     const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
       socket.removeAllListeners();
       socket.on("error", () => undefined);
-      // Not close(): its handshake would keep the hook alive until strfry has dealt with both.
       socket.terminate();
       resolve();
     };
     const timer = setTimeout(done, timeoutMs);
-    socket.on("open", () => {
-      socket.send(JSON.stringify(["EVENT", throwawayEvent()]));
-      socket.send(JSON.stringify(["EVENT", throwawayEvent()]), done);
+    signal?.addEventListener("abort", done);
+    socket.on("open", () => socket.send(JSON.stringify(["EVENT", first])));
+    socket.on("message", (data) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      if (!Array.isArray(message) || message[0] !== "OK") return;
+      // The plugin had died: the next event starts a new one.
+      if (message[1] === first.id && message[3] === pluginRestartMessage) socket.send(JSON.stringify(["EVENT", second]));
+      else if (message[1] === first.id || message[1] === second.id) done();
     });
     socket.on("error", done);
     socket.on("close", done);

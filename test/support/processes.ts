@@ -12,9 +12,14 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** The pid of the server's newest policy process, from its own "policy process ready" log line. */
+/** The pids of every policy process the server started, oldest first, from their "policy process ready" log lines. */
+export function policyProcessIds(server: Pick<DevServerProcess, "stderr">): number[] {
+  return [...server.stderr().matchAll(/"msg":"policy process ready","pid":(\d+)/g)].map((match) => Number(match[1]));
+}
+
+/** The pid of the server's newest policy process. */
 export function policyProcessId(server: Pick<DevServerProcess, "stderr">): number {
-  const pids = [...server.stderr().matchAll(/"msg":"policy process ready","pid":(\d+)/g)].map((match) => Number(match[1]));
+  const pids = policyProcessIds(server);
   assert.ok(pids.length > 0, "the policy process has started");
   return pids.at(-1)!;
 }

@@ -3,11 +3,10 @@
 // event after the one it answers `error: internal error`. Throwaway events, which the policy
 // refuses (they relate to nothing hosted), wake it.
 
-import WebSocket from "ws";
 import type { NostrEvent } from "nostr-tools";
 import { finalizeEvent, generateSecretKey } from "nostr-tools/pure";
 import { pluginRestartMessage } from "./protocol.js";
-import { relayRequest } from "./relay-request.js";
+import { relayExchange, relayRequest } from "./relay-request.js";
 import type { RelayAnswer } from "./relay-request.js";
 
 function throwawayEvent(): NostrEvent {
@@ -30,35 +29,19 @@ export function wakePolicy(relayUrl: string, timeoutMs = 10_000): Promise<RelayA
  * its writer took it. Resolves then, on `signal`, or after `timeoutMs`; never fails (a relay that
  * is down has nothing to wake).
  */
-export function nudgePolicy(relayUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    const [first, second] = [throwawayEvent(), throwawayEvent()];
-    const socket = new WebSocket(relayUrl);
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      socket.removeAllListeners();
-      socket.on("error", () => undefined);
-      socket.terminate();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    signal?.addEventListener("abort", done);
-    socket.on("open", () => socket.send(JSON.stringify(["EVENT", first])));
-    socket.on("message", (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        return;
-      }
-      if (!Array.isArray(message) || message[0] !== "OK") return;
+export async function nudgePolicy(relayUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const [first, second] = [throwawayEvent(), throwawayEvent()];
+  await relayExchange(
+    relayUrl,
+    ["EVENT", first],
+    timeoutMs,
+    (message, send) => {
+      if (message[0] !== "OK") return undefined;
       // The plugin had died: the next event starts a new one.
-      if (message[1] === first.id && message[3] === pluginRestartMessage) socket.send(JSON.stringify(["EVENT", second]));
-      else if (message[1] === first.id || message[1] === second.id) done();
-    });
-    socket.on("error", done);
-    socket.on("close", done);
-  });
+      if (message[1] === first.id && message[3] === pluginRestartMessage) send(["EVENT", second]);
+      else if (message[1] === first.id || message[1] === second.id) return { ok: true as const };
+      return undefined;
+    },
+    signal,
+  );
 }

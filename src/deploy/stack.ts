@@ -19,7 +19,7 @@ import type { Deployment } from "./deployment.js";
 import { accessProblem } from "./permissions.js";
 import type { Want } from "./permissions.js";
 import { isRunning, launch, stopProcessGroup } from "./processes.js";
-import type { ProcessRecord } from "./processes.js";
+import type { Launch, ProcessRecord } from "./processes.js";
 import { childrenOf, nip11Problem, relayProblem, requireFreePort, waitFor } from "./readiness.js";
 import { listenLikeSocketUnit } from "./socket-activation.js";
 import { parseUnit, serviceLaunch, socketSpec } from "./unit-file.js";
@@ -126,60 +126,59 @@ export async function runStack(deployment: Deployment): Promise<StackStatus> {
     started.push({ ...entry, user, log });
     writeProcesses(recordsPath, started);
   };
-  const open = (path: string) => openSync(path, "a");
+  // Each process writes to its own log (opened for it, closed here once it has it) and is
+  // recorded at once, so that a later failure stops it too.
+  const start = async (spec: Omit<Launch, "log">, user: string, logPath: string): Promise<ProcessRecord> => {
+    const log = openSync(logPath, "a");
+    try {
+      const entry = await launch({ ...spec, log });
+      record(entry, user, logPath);
+      return entry;
+    } finally {
+      closeSync(log);
+    }
+  };
+  // A service as its unit file runs it: command, user and group, umask, working directory.
+  const startService = (unitName: string, name: string, logPath: string, listenFd?: number) => {
+    const service = serviceLaunch(unit(unitName), unitName);
+    const spec = {
+      name,
+      argv: service.argv,
+      ...idsOf(accounts, service.user, service.group),
+      umask: service.umask,
+      cwd: service.workingDirectory ?? "/",
+      env: serviceEnvironment(accounts, service.user),
+      ...(listenFd === undefined ? {} : { listenFd }),
+    };
+    return start(spec, service.user, logPath);
+  };
 
   try {
     // fcgiwrap, activated by its socket.
-    const socket = socketSpec(unit("grasp-fcgiwrap.socket"), "grasp-fcgiwrap.socket");
-    const fcgiwrap = serviceLaunch(unit("grasp-fcgiwrap.service"), "grasp-fcgiwrap.service");
-    const listening = await listenLikeSocketUnit(socket, accounts);
-    const fcgiwrapLog = open(logs.fcgiwrap);
-    const fcgiwrapRecord = await launch({
-      name: "fcgiwrap",
-      argv: fcgiwrap.argv,
-      ...idsOf(accounts, fcgiwrap.user, fcgiwrap.group),
-      umask: fcgiwrap.umask,
-      cwd: fcgiwrap.workingDirectory ?? "/",
-      env: serviceEnvironment(accounts, fcgiwrap.user),
-      log: fcgiwrapLog,
-      listenFd: listening.fd,
-    });
+    const listening = await listenLikeSocketUnit(socketSpec(unit("grasp-fcgiwrap.socket"), "grasp-fcgiwrap.socket"), accounts);
+    const fcgiwrapRecord = await startService("grasp-fcgiwrap.service", "fcgiwrap", logs.fcgiwrap, listening.fd);
     listening.finish();
-    closeSync(fcgiwrapLog);
-    record(fcgiwrapRecord, fcgiwrap.user, logs.fcgiwrap);
 
     // strfry, which starts the policy.
-    const strfry = serviceLaunch(unit("grasp-strfry.service"), "grasp-strfry.service");
-    const strfryLog = open(logs.strfry);
-    const strfryRecord = await launch({
-      name: "strfry",
-      argv: strfry.argv,
-      ...idsOf(accounts, strfry.user, strfry.group),
-      umask: strfry.umask,
-      cwd: strfry.workingDirectory,
-      env: serviceEnvironment(accounts, strfry.user),
-      log: strfryLog,
-    });
-    closeSync(strfryLog);
-    record(strfryRecord, strfry.user, logs.strfry);
+    const strfryRecord = await startService("grasp-strfry.service", "strfry", logs.strfry);
 
     // nginx, as root (it binds the port), with the generated site.
     const nginxConf = join(paths.stackDir, "nginx.conf");
     const test = spawnSync("nginx", ["-t", "-c", nginxConf], { encoding: "utf8" });
     if (test.status !== 0) throw new GraspError(`nginx -t -c ${nginxConf} failed: ${`${test.stderr}${test.error?.message ?? ""}`.trim()}`);
-    const nginxLog = open(logs.nginx);
-    const nginxRecord = await launch({
-      name: "nginx",
-      argv: ["nginx", "-c", nginxConf],
-      uid: 0,
-      gid: 0,
-      umask: 0o022,
-      cwd: "/",
-      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
-      log: nginxLog,
-    });
-    closeSync(nginxLog);
-    record(nginxRecord, "root", logs.nginx);
+    const nginxRecord = await start(
+      {
+        name: "nginx",
+        argv: ["nginx", "-c", nginxConf],
+        uid: 0,
+        gid: 0,
+        umask: 0o022,
+        cwd: "/",
+        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+      },
+      "root",
+      logs.nginx,
+    );
 
     const all = [fcgiwrapRecord, strfryRecord, nginxRecord];
     await waitFor("fcgiwrap", async () => (childrenOf(fcgiwrapRecord.pid).length > 0 ? undefined : "no worker processes yet"), 20_000, all);

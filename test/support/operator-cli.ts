@@ -40,9 +40,10 @@ export function serverSettings(server: DevServerProcess, extra: Settings = {}): 
   };
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+/** The CLI as a process with exactly `env`, optionally as another user or in another directory. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, as: { uid?: number; gid?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"], uid: as.uid, gid: as.gid, cwd: as.cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

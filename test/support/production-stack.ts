@@ -4,7 +4,7 @@
 // hosted-repository.ts and the other helpers work against it unchanged; clients reach it only
 // through nginx.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after } from "node:test";
@@ -12,27 +12,15 @@ import { accessProblem } from "../../src/deploy/permissions.js";
 import { freePort } from "../../src/deploy/stack.js";
 import { cliPath } from "../../src/paths.js";
 import type { DevServerProcess } from "./dev-server.js";
+import { runCli } from "./operator-cli.js";
+import type { CliResult } from "./operator-cli.js";
 import { strfryBinary, strfrySkipReason } from "./strfry-server.js";
 import { tempDir } from "./temp-dir.js";
 
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a process, with a clean environment (no GRASP_PURGATORY_* of the test runner), optionally as another user. */
-export function runCli(args: readonly string[], options: { uid?: number; gid?: number; cwd?: string } = {}): Promise<CliRun> {
+/** The CLI with a clean environment (no GRASP_PURGATORY_* of the test runner), from `/` unless told, optionally as another user. */
+function stackCli(args: readonly string[], as: { uid?: number; gid?: number; cwd?: string } = {}): Promise<CliResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GRASP_PURGATORY_") && key !== "NODE_TEST_CONTEXT"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"], uid: options.uid, gid: options.gid, cwd: options.cwd ?? "/" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runCli(args, env, { ...as, cwd: as.cwd ?? "/" });
 }
 
 const onPath = (program: string) => spawnSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).status === 0;
@@ -67,7 +55,7 @@ export interface ProductionStack extends DevServerProcess {
   strfryUrl: string;
   processes: StackProcess[];
   /** `grasp-purgatory --config <stack config> ...args` as root (or as the given user). */
-  cli(args: readonly string[], as?: { uid: number; gid: number }): Promise<CliRun>;
+  cli(args: readonly string[], as?: { uid: number; gid: number }): Promise<CliResult>;
   /** The tails of every log, for a failing test's diagnostics. */
   logs(): string;
 }
@@ -110,18 +98,18 @@ export async function startProductionStack(given?: string): Promise<ProductionSt
   let dir = given;
   const stop = async () => {
     if (dir === undefined) return 0;
-    const result = await runCli(["stack", "stop", "--dir", dir]);
+    const result = await stackCli(["stack", "stop", "--dir", dir]);
     if (result.status !== 0) throw new Error(`stack stop failed:\n${result.stderr}`);
     return 0;
   };
   // Registered before the temp dir's removal (after hooks run in order), so that it stops first.
   after(() => stop());
   dir ??= stackDir("grasp-stack-");
-  let started: CliRun | undefined;
+  let started: CliResult | undefined;
   // A free port can be taken between choosing and binding it: try another one then.
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     const port = await freePort();
-    started = await runCli(["stack", "start", "--dir", dir, "--port", String(port), "--strfry", strfryBinary(), "--json"]);
+    started = await stackCli(["stack", "start", "--dir", dir, "--port", String(port), "--strfry", strfryBinary(), "--json"]);
     if (started.status === 0 || !/is in use/.test(started.stderr)) break;
   }
   if (started === undefined || started.status !== 0) throw new Error(`stack start failed (${started?.status}):\n${started?.stderr}\n${started?.stdout}`);
@@ -141,7 +129,7 @@ export async function startProductionStack(given?: string): Promise<ProductionSt
     stderr: () => stackLogs(dir),
     logs: () => stackLogs(dir),
     stop,
-    cli: (args, as) => runCli(["--config", status.configPath, ...args], as ?? {}),
+    cli: (args, as) => stackCli(["--config", status.configPath, ...args], as ?? {}),
   };
 }
 
